@@ -1,0 +1,94 @@
+import Foundation
+import HeraldCore
+
+/// Svix's `MessageIn`. The payload is checked to be an object here and kept as the producer's own bytes.
+struct MessageIn: Decodable, Sendable {
+    var eventType: String
+    var eventId: String?
+    var channels: [String]?
+    var tags: [String]?
+    var payloadRetentionPeriod: Int?
+    var payloadRetentionHours: Int?
+    private var payload: ObjectShape
+
+    /// Decodes an object without keeping its members.
+    private struct ObjectShape: Decodable, Sendable {
+        init(from decoder: any Decoder) throws {
+            do {
+                _ = try decoder.container(keyedBy: AnyKey.self)
+            } catch {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "payload must be a JSON object")
+                )
+            }
+        }
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Validates the fields and builds the message to store, with the payload's raw bytes from `body`.
+    func newMessage(body: [UInt8]) throws -> NewMessage {
+        try Validate.identifier(eventType, ["eventType"])
+        if let eventId { try Validate.nonEmpty(eventId, ["eventId"]) }
+        try Validate.channels(channels)
+        try Validate.tags(tags)
+        var retention = Double(Message.defaultRetentionDays) * 86_400
+        if let days = payloadRetentionPeriod {
+            guard (1...1825).contains(days) else {
+                throw ValidationError(["body", "payloadRetentionPeriod"], "Must be between 1 and 1825 days")
+            }
+            retention = Double(days) * 86_400
+        }
+        if let hours = payloadRetentionHours {
+            guard (1...1825 * 24).contains(hours) else {
+                throw ValidationError(["body", "payloadRetentionHours"], "Must be between 1 and 43800 hours")
+            }
+            retention = Double(hours) * 3600
+        }
+        guard let payload = RawJSON.member("payload", in: body) else {
+            throw ValidationError(["body", "payload"], "Field required", type: "missing")
+        }
+        return NewMessage(
+            eventType: eventType,
+            eventID: eventId,
+            channels: channels,
+            tags: tags,
+            payload: Array(payload),
+            retention: retention
+        )
+    }
+}
+
+/// Svix's `MessageOut`, without `payload`, which is added as raw JSON (see ``MessageOut/encode(_:withContent:)``).
+struct MessageOut: Encodable, Sendable {
+    var id: String
+    var eventType: String
+    var eventId: String?
+    var channels: [String]?
+    var tags: [String]?
+    var timestamp: Date
+
+    init(_ message: Message) {
+        id = message.id
+        eventType = message.eventType
+        eventId = message.eventID
+        channels = message.channels
+        tags = message.tags
+        timestamp = message.createdAt
+    }
+
+    /// The message as JSON; its payload is `{}` without content or once expunged.
+    static func encode(_ message: Message, withContent: Bool) throws -> [UInt8] {
+        try JSONCoding.encode(MessageOut(message), rawMembers: [("payload", payloadBytes(message, withContent))])
+    }
+
+    static func payloadBytes(_ message: Message, _ withContent: Bool) -> [UInt8] {
+        guard withContent, let payload = message.payload else { return Array("{}".utf8) }
+        return payload
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import Hummingbird
+import WebhookSignature
+
+/// `/api/v1/app/{app_id}/endpoint`: an application's subscribers, their secrets, headers and stats.
+struct EndpointRoutes {
+    let store: any Store
+    let configuration: APIConfiguration
+    static let path = "/api/v1/app/{app_id}/endpoint"
+    static let item = path + "/{endpoint_id}"
+
+    func register(on router: Router<HeraldRequestContext>) {
+        router.get(.init(Self.path)) { request, context in
+            let page = try await store.endpoints(
+                application: request.pathParameter("app_id", context),
+                Query(request).page(defaultOrder: .ascending)
+            )
+            return try JSONCoding.listResponse(page) { try JSONCoding.encode(EndpointOut($0)) }
+        }
+        router.post(.init(Self.path)) { request, context in
+            let input = try await decode(EndpointIn.self, request, context)
+            try input.validate()
+            let secret = try input.secret.map { try Validate.secret($0, ["secret"]) } ?? WebhookSecret.generateHMAC()
+            let endpoint = try await store.insertEndpoint(makeEndpoint(input, secret: secret, application: request.pathParameter("app_id", context)))
+            return try JSONCoding.response(EndpointOut(endpoint), status: .created)
+        }
+        router.get(.init(Self.item)) { request, context in
+            try JSONCoding.response(EndpointOut(try await endpoint(request, context)))
+        }
+        router.put(.init(Self.item)) { request, context in
+            try await upsert(request, context)
+        }
+        router.patch(.init(Self.item)) { request, context in
+            let patch = try await decode(EndpointPatch.self, request, context)
+            try patch.validate()
+            let now = Date()
+            let endpoint = try await update(request, context) {
+                patch.apply(to: &$0)
+                $0.updatedAt = now
+            }
+            return try JSONCoding.response(EndpointOut(endpoint))
+        }
+        router.delete(.init(Self.item)) { request, context in
+            try await store.deleteEndpoint(
+                application: request.pathParameter("app_id", context),
+                request.pathParameter("endpoint_id", context)
+            )
+            return JSONCoding.noContent()
+        }
+        router.get(.init(Self.item + "/secret")) { request, context in
+            try JSONCoding.response(EndpointSecretOut(key: try await endpoint(request, context).secrets.current))
+        }
+        router.post(.init(Self.item + "/secret/rotate")) { request, context in
+            let bytes = try await JSONCoding.body(request, limit: configuration.maximumBodyBytes)
+            let input = bytes.isEmpty ? EndpointSecretRotateIn() : try JSONCoding.decode(EndpointSecretRotateIn.self, from: bytes)
+            try input.validate()
+            let key = try input.key.map { try Validate.secret($0, ["key"]) } ?? WebhookSecret.generateHMAC()
+            let grace = TimeInterval(input.gracePeriodSeconds ?? Int(EndpointSecrets.defaultGracePeriod))
+            let now = Date()
+            _ = try await update(request, context) {
+                $0.secrets = $0.secrets.rotated(to: key.encoded, gracePeriod: grace, now: now)
+                $0.updatedAt = now
+            }
+            return try JSONCoding.response(EndpointSecretOut(key: key.encoded))
+        }
+        router.get(.init(Self.item + "/headers")) { request, context in
+            let headers = try await endpoint(request, context).headers
+            return try JSONCoding.response(
+                EndpointHeadersOut(headers: headers, sensitive: headers.keys.filter(Self.isSensitive).sorted())
+            )
+        }
+        router.put(.init(Self.item + "/headers")) { request, context in
+            let input = try await decode(EndpointHeadersIn.self, request, context)
+            try Validate.headers(input.headers)
+            let now = Date()
+            _ = try await update(request, context) {
+                $0.headers = input.headers
+                $0.updatedAt = now
+            }
+            return JSONCoding.noContent()
+        }
+        router.patch(.init(Self.item + "/headers")) { request, context in
+            let input = try await decode(EndpointHeadersIn.self, request, context)
+            try Validate.headers(input.headers)
+            let now = Date()
+            _ = try await update(request, context) { endpoint in
+                endpoint.headers.merge(input.headers) { _, new in new }
+                for name in input.deleteHeaders ?? [] {
+                    endpoint.headers = endpoint.headers.filter { $0.key.lowercased() != name.lowercased() }
+                }
+                endpoint.updatedAt = now
+            }
+            return JSONCoding.noContent()
+        }
+        router.get(.init(Self.item + "/stats")) { request, context in
+            let query = Query(request)
+            let stats = try await store.endpointStats(
+                application: request.pathParameter("app_id", context),
+                endpoint: request.pathParameter("endpoint_id", context),
+                since: query.date("since"),
+                until: query.date("until")
+            )
+            return try JSONCoding.response(EndpointStatsOut(stats))
+        }
+    }
+
+    /// Header names whose values are credentials.
+    static func isSensitive(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower == "authorization" || lower == "cookie" || lower.contains("token") || lower.contains("secret")
+            || lower.contains("api-key") || lower.contains("apikey") || lower.contains("password")
+    }
+
+    private func makeEndpoint(_ input: EndpointIn, secret: WebhookSecret, application: String) -> Endpoint {
+        let now = Date()
+        var endpoint = Endpoint(
+            id: Identifier.make(prefix: Identifier.endpointPrefix, milliseconds: now.milliseconds),
+            applicationID: application,
+            url: input.url,
+            secrets: EndpointSecrets(current: secret.encoded),
+            createdAt: now,
+            updatedAt: now
+        )
+        input.apply(to: &endpoint)
+        return endpoint
+    }
+
+    private func upsert(_ request: Request, _ context: HeraldRequestContext) async throws -> Response {
+        let input = try await decode(EndpointIn.self, request, context)
+        try input.validate()
+        let now = Date()
+        do {
+            let endpoint = try await update(request, context) {
+                let uid = $0.uid
+                input.apply(to: &$0)
+                $0.uid = input.uid ?? uid
+                $0.updatedAt = now
+            }
+            return try JSONCoding.response(EndpointOut(endpoint))
+        } catch let error as HeraldError where error.isNotFound && error.detail.hasPrefix("Endpoint") {
+            let key = try request.pathParameter("endpoint_id", context)
+            var endpoint = makeEndpoint(input, secret: .generateHMAC(), application: try request.pathParameter("app_id", context))
+            endpoint.uid = input.uid ?? key
+            try Validate.identifier(endpoint.uid ?? "", ["uid"])
+            return try JSONCoding.response(EndpointOut(try await store.insertEndpoint(endpoint)), status: .created)
+        }
+    }
+
+    private func endpoint(_ request: Request, _ context: HeraldRequestContext) async throws -> Endpoint {
+        try await store.endpoint(
+            application: request.pathParameter("app_id", context),
+            request.pathParameter("endpoint_id", context)
+        )
+    }
+
+    private func update(
+        _ request: Request,
+        _ context: HeraldRequestContext,
+        _ change: @escaping @Sendable (inout Endpoint) throws -> Void
+    ) async throws -> Endpoint {
+        try await store.updateEndpoint(
+            application: request.pathParameter("app_id", context),
+            request.pathParameter("endpoint_id", context),
+            change
+        )
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: HeraldRequestContext) async throws -> T {
+        try await JSONCoding.decode(T.self, request: request, context: context, limit: configuration.maximumBodyBytes)
+    }
+}

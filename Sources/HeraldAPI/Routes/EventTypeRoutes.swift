@@ -1,0 +1,77 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import Hummingbird
+
+/// `/api/v1/event-type`: the catalogue of event types, shared by all applications.
+struct EventTypeRoutes {
+    let store: any Store
+    let configuration: APIConfiguration
+
+    func register(on router: Router<HeraldRequestContext>) {
+        router.get("/api/v1/event-type") { request, _ in
+            let query = Query(request)
+            let withContent = try query.bool("with_content", default: false)
+            let page = try await store.eventTypes(
+                query.page(defaultOrder: .ascending),
+                includeArchived: query.bool("include_archived", default: false)
+            )
+            return try JSONCoding.listResponse(page) { try JSONCoding.encode(EventTypeOut($0, withContent: withContent)) }
+        }
+        router.post("/api/v1/event-type") { request, context in
+            let input = try await decode(request, context)
+            try input.validate(requireName: true)
+            let now = Date()
+            var eventType = EventType(name: input.name ?? "", description: "", createdAt: now, updatedAt: now)
+            input.apply(to: &eventType)
+            return try JSONCoding.response(EventTypeOut(try await store.insertEventType(eventType)), status: .created)
+        }
+        router.get("/api/v1/event-type/{event_type_name}") { request, context in
+            try JSONCoding.response(EventTypeOut(try await store.eventType(request.pathParameter("event_type_name", context))))
+        }
+        router.put("/api/v1/event-type/{event_type_name}") { request, context in
+            let name = try request.pathParameter("event_type_name", context)
+            try Validate.identifier(name, ["name"])
+            let input = try await decode(request, context)
+            try input.validate(requireName: false)
+            let now = Date()
+            do {
+                let eventType = try await store.updateEventType(name) {
+                    input.apply(to: &$0)
+                    $0.updatedAt = now
+                }
+                return try JSONCoding.response(EventTypeOut(eventType))
+            } catch let error as HeraldError where error.isNotFound {
+                var eventType = EventType(name: name, description: "", createdAt: now, updatedAt: now)
+                input.apply(to: &eventType)
+                return try JSONCoding.response(EventTypeOut(try await store.insertEventType(eventType)), status: .created)
+            }
+        }
+        router.patch("/api/v1/event-type/{event_type_name}") { request, context in
+            let patch = try await JSONCoding.decode(
+                EventTypePatch.self,
+                request: request,
+                context: context,
+                limit: configuration.maximumBodyBytes
+            )
+            try patch.validate()
+            let now = Date()
+            let eventType = try await store.updateEventType(try request.pathParameter("event_type_name", context)) {
+                patch.apply(to: &$0)
+                $0.updatedAt = now
+            }
+            return try JSONCoding.response(EventTypeOut(eventType))
+        }
+        router.delete("/api/v1/event-type/{event_type_name}") { request, context in
+            try await store.deleteEventType(
+                request.pathParameter("event_type_name", context),
+                expunge: Query(request).bool("expunge", default: false)
+            )
+            return JSONCoding.noContent()
+        }
+    }
+
+    private func decode(_ request: Request, _ context: HeraldRequestContext) async throws -> EventTypeIn {
+        try await JSONCoding.decode(EventTypeIn.self, request: request, context: context, limit: configuration.maximumBodyBytes)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import HeraldCore
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Reads request bodies and writes response bodies as JSON, the same way on every route.
+enum JSONCoding {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        return encoder
+    }()
+
+    static let decoder = JSONDecoder()
+
+    /// The body's bytes, refusing more than `limit` with 413.
+    static func body(_ request: Request, limit: Int) async throws -> [UInt8] {
+        var request = request
+        do {
+            let buffer = try await request.collectBody(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw APIError.payloadTooLarge("The request body is larger than \(limit) bytes")
+        }
+    }
+
+    /// Decodes `T` from `bytes`: malformed JSON is a 400, a well-formed body with wrong fields a 422.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        if bytes.isEmpty { throw APIError.badRequest("The request body is empty; a JSON object is expected") }
+        do {
+            return try decoder.decode(T.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw translate(error)
+        }
+    }
+
+    /// Decodes `T` from the request's body.
+    static func decode<T: Decodable>(_ type: T.Type, request: Request, context: HeraldRequestContext, limit: Int)
+        async throws -> T
+    {
+        try decode(T.self, from: try await body(request, limit: limit))
+    }
+
+    static func translate(_ error: DecodingError) -> any Error {
+        func location(_ path: [any CodingKey]) -> [String] {
+            ["body"] + path.map { $0.intValue.map(String.init) ?? $0.stringValue }
+        }
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return APIError.badRequest("The request body is not valid JSON")
+        case .dataCorrupted(let context):
+            return ValidationError(location(context.codingPath), context.debugDescription)
+        case .keyNotFound(let key, let context):
+            return ValidationError(location(context.codingPath + [key]), "Field required", type: "missing")
+        case .valueNotFound(_, let context):
+            return ValidationError(location(context.codingPath), "Field may not be null", type: "missing")
+        case .typeMismatch(let type, let context):
+            return ValidationError(location(context.codingPath), "Expected \(describe(type))", type: "type_error")
+        @unknown default:
+            return APIError.badRequest("The request body could not be read")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is [String].Type: "an array of strings"
+        case is [String: String].Type: "an object of strings"
+        default: "a value of type \(type)"
+        }
+    }
+
+    /// Encodes `value`, then adds members whose values are already JSON (such as stored payloads).
+    static func encode(_ value: some Encodable, rawMembers: [(String, [UInt8])] = []) throws -> [UInt8] {
+        var bytes = [UInt8](try encoder.encode(value))
+        guard !rawMembers.isEmpty, bytes.last == UInt8(ascii: "}") else { return bytes }
+        bytes.removeLast()
+        var first = bytes.count == 1
+        for (name, raw) in rawMembers {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            bytes += try encoder.encode(name)
+            bytes.append(UInt8(ascii: ":"))
+            bytes += raw
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+
+    /// A JSON response with `status`.
+    static func response(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+        )
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        response(try encode(value), status: status)
+    }
+
+    /// A list response `{data, iterator, prevIterator, done}` from items already encoded.
+    static func listResponse<Item>(_ page: Page<Item>, encodeItem: (Item) throws -> [UInt8]) throws -> Response {
+        var bytes = Array(#"{"data":["#.utf8)
+        for (index, item) in page.items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += try encodeItem(item)
+        }
+        bytes += Array(#"],"iterator":"#.utf8)
+        bytes += try encoder.encode(page.iterator)
+        bytes += Array(#","prevIterator":"#.utf8)
+        bytes += try encoder.encode(page.prevIterator)
+        bytes += Array(#","done":"#.utf8)
+        bytes += Array((page.done ? "true" : "false").utf8)
+        bytes.append(UInt8(ascii: "}"))
+        return response(bytes)
+    }
+
+    static func noContent() -> Response {
+        Response(status: .noContent)
+    }
+}

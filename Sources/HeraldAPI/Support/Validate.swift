@@ -1,0 +1,89 @@
+import Foundation
+import WebhookSignature
+
+/// Field rules shared by the request models. Each throws a ``ValidationError`` naming the field.
+enum Validate {
+    private static let identifierCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+    /// uids, event type names and channels: `^[a-zA-Z0-9\-_.]+$`, at most `maximum` characters.
+    static func identifier(_ value: String, _ field: [String], maximum: Int = 256) throws {
+        guard !value.isEmpty, value.count <= maximum, value.allSatisfy(identifierCharacters.contains) else {
+            throw ValidationError(
+                ["body"] + field,
+                "Must be 1 to \(maximum) characters of letters, digits, '-', '_' or '.'"
+            )
+        }
+    }
+
+    static func nonEmpty(_ value: String, _ field: [String], maximum: Int = 256) throws {
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty, value.count <= maximum else {
+            throw ValidationError(["body"] + field, "Must be 1 to \(maximum) characters")
+        }
+    }
+
+    static func throttleRate(_ value: Int?, _ field: String = "throttleRate") throws {
+        if let value, value < 1 {
+            throw ValidationError(["body", field], "Must be at least 1")
+        }
+    }
+
+    static func url(_ value: String, _ field: String = "url") throws {
+        guard value.count <= 65_536, let components = URLComponents(string: value),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty
+        else {
+            throw ValidationError(["body", field], "Must be an absolute http or https URL")
+        }
+    }
+
+    static func eventTypeFilter(_ values: [String]?, _ field: String = "eventTypes") throws {
+        guard let values else { return }
+        guard !values.isEmpty else { throw ValidationError(["body", field], "Must not be empty; use null for every type") }
+        for (index, value) in values.enumerated() { try identifier(value, [field, String(index)]) }
+    }
+
+    static func channels(_ values: [String]?, _ field: String = "channels") throws {
+        guard let values else { return }
+        guard (1...10).contains(values.count) else {
+            throw ValidationError(["body", field], "Must hold 1 to 10 channels")
+        }
+        for (index, value) in values.enumerated() { try identifier(value, [field, String(index)], maximum: 128) }
+    }
+
+    static func tags(_ values: [String]?) throws {
+        guard let values else { return }
+        for (index, value) in values.enumerated() { try identifier(value, ["tags", String(index)], maximum: 128) }
+    }
+
+    /// Parses an endpoint secret given by a client.
+    static func secret(_ value: String, _ field: [String]) throws -> WebhookSecret {
+        do {
+            return try WebhookSecret(parsing: value)
+        } catch {
+            throw ValidationError(["body"] + field, "Invalid secret: \(error.description)")
+        }
+    }
+
+    /// Header names Herald sets itself and clients may not override.
+    static let reservedHeaderPrefixes = ["webhook-", "svix-"]
+    static let reservedHeaders: Set<String> = [
+        "host", "content-length", "content-type", "user-agent", "connection", "transfer-encoding", "te", "upgrade",
+        "keep-alive", "proxy-authorization", "proxy-connection", "trailer",
+    ]
+
+    static func headers(_ headers: [String: String], _ field: String = "headers") throws {
+        let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            guard !name.isEmpty, name.allSatisfy(tokenCharacters.contains) else {
+                throw ValidationError(["body", field, name], "Not a valid header name")
+            }
+            guard !reservedHeaders.contains(lower), !reservedHeaderPrefixes.contains(where: lower.hasPrefix) else {
+                throw ValidationError(["body", field, name], "This header is set by Herald and cannot be overridden")
+            }
+            guard !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+                throw ValidationError(["body", field, name], "Header values may not contain line breaks")
+            }
+        }
+    }
+}

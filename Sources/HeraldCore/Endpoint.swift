@@ -1,0 +1,66 @@
+import Foundation
+
+/// A subscriber URL of an application, with the filters that decide which messages it receives.
+public struct Endpoint: Sendable, Hashable, Codable {
+    public var id: String
+    public var applicationID: String
+    public var uid: String?
+    public var url: String
+    public var description: String
+    public var disabled: Bool
+    /// Event types this endpoint receives; `nil` means every type.
+    public var eventTypes: [String]?
+    /// Channels this endpoint listens to; `nil` means all messages, whatever their channels.
+    public var channels: [String]?
+    public var throttleRate: Int?
+    public var metadata: [String: String]
+    /// Custom headers sent with every delivery.
+    public var headers: [String: String]
+    public var secrets: EndpointSecrets
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: String,
+        applicationID: String,
+        uid: String? = nil,
+        url: String,
+        description: String = "",
+        disabled: Bool = false,
+        eventTypes: [String]? = nil,
+        channels: [String]? = nil,
+        throttleRate: Int? = nil,
+        metadata: [String: String] = [:],
+        headers: [String: String] = [:],
+        secrets: EndpointSecrets,
+        createdAt: Date,
+        updatedAt: Date
+    ) {
+        self.id = id
+        self.applicationID = applicationID
+        self.uid = uid
+        self.url = url
+        self.description = description
+        self.disabled = disabled
+        self.eventTypes = eventTypes
+        self.channels = channels
+        self.throttleRate = throttleRate
+        self.metadata = metadata
+        self.headers = headers
+        self.secrets = secrets
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Whether a message of `eventType` sent on `messageChannels` is delivered to this endpoint.
+    ///
+    /// A disabled endpoint receives nothing. An endpoint with channels receives only messages sharing one of them.
+    public func accepts(eventType: String, messageChannels: [String]?) -> Bool {
+        guard !disabled else { return false }
+        if let eventTypes, !eventTypes.contains(eventType) { return false }
+        if let channels {
+            guard let messageChannels, messageChannels.contains(where: channels.contains) else { return false }
+        }
+        return true
+    }
+}

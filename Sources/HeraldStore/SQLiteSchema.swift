@@ -1,0 +1,125 @@
+import GRDB
+
+/// The SQLite schema as named, append-only migrations.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-foundation") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE application (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        uid TEXT UNIQUE,
+                        name TEXT NOT NULL,
+                        throttle_rate INTEGER,
+                        metadata TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE endpoint (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        app_id TEXT NOT NULL REFERENCES application(id) ON DELETE CASCADE,
+                        uid TEXT,
+                        url TEXT NOT NULL,
+                        description TEXT NOT NULL,
+                        disabled INTEGER NOT NULL,
+                        event_types TEXT,
+                        channels TEXT,
+                        throttle_rate INTEGER,
+                        metadata TEXT NOT NULL,
+                        headers TEXT NOT NULL,
+                        secrets TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        UNIQUE (app_id, uid)
+                    );
+                    CREATE INDEX endpoint_by_app ON endpoint(app_id, id);
+                    CREATE TABLE event_type (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        description TEXT NOT NULL,
+                        archived INTEGER NOT NULL,
+                        deprecated INTEGER NOT NULL,
+                        schemas TEXT,
+                        group_name TEXT,
+                        feature_flags TEXT,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE message (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        app_id TEXT NOT NULL REFERENCES application(id) ON DELETE CASCADE,
+                        event_type TEXT NOT NULL,
+                        event_id TEXT,
+                        channels TEXT,
+                        tags TEXT,
+                        payload BLOB,
+                        payload_expires_at INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE UNIQUE INDEX message_by_event_id ON message(app_id, event_id) WHERE event_id IS NOT NULL;
+                    CREATE INDEX message_by_app ON message(app_id, id);
+                    CREATE INDEX message_by_app_type ON message(app_id, event_type, id);
+                    CREATE INDEX message_by_payload_expiry ON message(payload_expires_at) WHERE payload IS NOT NULL;
+                    CREATE TABLE message_channel (
+                        app_id TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        message_id TEXT NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                        PRIMARY KEY (app_id, channel, message_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX message_channel_by_message ON message_channel(message_id);
+                    CREATE TABLE delivery (
+                        message_id TEXT NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                        endpoint_id TEXT NOT NULL REFERENCES endpoint(id) ON DELETE CASCADE,
+                        app_id TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        attempt_count INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER,
+                        lease_owner TEXT,
+                        lease_expires_at INTEGER,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (message_id, endpoint_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX delivery_by_endpoint ON delivery(endpoint_id, message_id);
+                    CREATE INDEX delivery_by_endpoint_status ON delivery(endpoint_id, status, created_at);
+                    CREATE INDEX delivery_due ON delivery(next_attempt_at) WHERE status IN (1, 3);
+                    CREATE TABLE attempt (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        message_id TEXT NOT NULL,
+                        endpoint_id TEXT NOT NULL,
+                        app_id TEXT NOT NULL,
+                        url TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        response_status_code INTEGER NOT NULL,
+                        response TEXT NOT NULL,
+                        duration_ms INTEGER NOT NULL,
+                        trigger_type INTEGER NOT NULL,
+                        error_kind TEXT,
+                        attempt_number INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX attempt_by_message ON attempt(app_id, message_id, id);
+                    CREATE INDEX attempt_by_endpoint ON attempt(app_id, endpoint_id, id);
+                    CREATE INDEX attempt_by_created ON attempt(created_at);
+                    CREATE TABLE api_token (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        hash TEXT NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    );
+                    CREATE TABLE idempotency_key (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        completed INTEGER NOT NULL,
+                        status_code INTEGER,
+                        content_type TEXT,
+                        body BLOB,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX idempotency_key_by_expiry ON idempotency_key(expires_at);
+                    """
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SQLiteStore {
+    public func createMessage(application: String, _ new: NewMessage, now: Date) async throws -> Message {
+        try await write { context in
+            let db = context.db
+            let applicationID = try Self.cachedApplicationID(context, application)
+            let message = Message(
+                id: Identifier.make(prefix: Identifier.messagePrefix, milliseconds: Column.milliseconds(now)),
+                applicationID: applicationID,
+                eventType: new.eventType,
+                eventID: new.eventID,
+                channels: new.channels,
+                tags: new.tags,
+                payload: new.payload,
+                payloadExpiresAt: now.addingTimeInterval(new.retention),
+                createdAt: now
+            )
+            let createdAt = Column.milliseconds(now)
+            try Self.mappingConflicts("A message with this eventId already exists") {
+                let statement = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO message (id, app_id, event_type, event_id, channels, tags, payload,
+                            payload_expires_at, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                )
+                try statement.execute(arguments: [
+                    message.id, applicationID, message.eventType, message.eventID, try Column.json(message.channels),
+                    try Column.json(message.tags), Data(new.payload), Column.milliseconds(message.payloadExpiresAt),
+                    createdAt,
+                ])
+            }
+            for channel in Set(new.channels ?? []) {
+                try db.cachedStatement(sql: "INSERT INTO message_channel (app_id, channel, message_id) VALUES (?, ?, ?)")
+                    .execute(arguments: [applicationID, channel, message.id])
+            }
+            let insertDelivery = try db.cachedStatement(
+                sql: """
+                    INSERT INTO delivery (message_id, endpoint_id, app_id, status, next_attempt_at, created_at, updated_at)
+                    VALUES (?, ?, ?, 1, ?, ?, ?)
+                    """
+            )
+            for endpoint in try Self.endpoints(context, applicationID: applicationID)
+            where endpoint.accepts(eventType: new.eventType, messageChannels: new.channels) {
+                try insertDelivery.execute(arguments: [
+                    message.id, endpoint.id, applicationID, createdAt, createdAt, createdAt,
+                ])
+            }
+            return message
+        }
+    }
+
+    public func message(application: String, _ message: String) async throws -> Message {
+        try await read { db in
+            let applicationID = try Self.applicationID(db, application)
+            return try Message(row: Self.messageRow(db, applicationID: applicationID, message))
+        }
+    }
+
+    public func messages(application: String, filter: MessageFilter, _ page: PageRequest) async throws -> Page<Message> {
+        try await read { db in
+            var query = SQLitePagedQuery(select: "SELECT m.* FROM message m", key: "m.id")
+            query.filter("m.app_id = ?", [try Self.applicationID(db, application)])
+            Self.apply(filter, to: &query, message: "m")
+            let now = Date()
+            return Page(fetched: try query.fetch(db, page).map { try Message(row: $0, now: now) }, request: page, key: \.id)
+        }
+    }
+
+    public func expungePayload(application: String, message: String) async throws {
+        try await write { context in
+            let applicationID = try Self.applicationID(context.db, application)
+            let id: String = try Self.messageRow(context.db, applicationID: applicationID, message)["id"]
+            try context.db.execute(sql: "UPDATE message SET payload = NULL WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Adds a message filter's conditions for the message table aliased `alias`.
+    static func apply(_ filter: MessageFilter, to query: inout SQLitePagedQuery, message alias: String) {
+        if let eventTypes = filter.eventTypes, !eventTypes.isEmpty {
+            let marks = Array(repeating: "?", count: eventTypes.count).joined(separator: ", ")
+            query.filter("\(alias).event_type IN (\(marks))", eventTypes)
+        }
+        if let channel = filter.channel {
+            query.filter(
+                "EXISTS (SELECT 1 FROM message_channel c WHERE c.app_id = \(alias).app_id AND c.channel = ? "
+                    + "AND c.message_id = \(alias).id)",
+                [channel]
+            )
+        }
+        if let tag = filter.tag {
+            query.filter("EXISTS (SELECT 1 FROM json_each(\(alias).tags) WHERE value = ?)", [tag])
+        }
+        if let before = filter.before {
+            query.filter("\(alias).created_at < ?", [Column.milliseconds(before)])
+        }
+        if let after = filter.after {
+            query.filter("\(alias).created_at > ?", [Column.milliseconds(after)])
+        }
+    }
+
+    private static func cachedApplicationID(_ context: WriteContext, _ application: String) throws -> String {
+        if let id = context.applicationIDs[application] { return id }
+        let id = try applicationID(context.db, application)
+        context.applicationIDs[application] = id
+        return id
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, so a write that returned
+/// survives a crash of the process or the machine. Writes are group-committed (see ``GroupCommitWriter``).
+public final class SQLiteStore: Store {
+    let pool: DatabasePool
+    private let committer: GroupCommitWriter
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try SQLiteSchema.migrator.migrate(pool)
+        committer = GroupCommitWriter(writer: pool)
+    }
+
+    /// Runs `work` inside a group-committed transaction and returns its result once durable.
+    func write<T: Sendable>(_ work: @escaping @Sendable (WriteContext) throws -> T) async throws -> T {
+        let box = ResultBox<T>()
+        await committer.perform(
+            GroupCommitWriter.Job(
+                run: { context in
+                    do {
+                        var value: T?
+                        try context.db.inSavepoint {
+                            value = try work(context)
+                            return .commit
+                        }
+                        box.result = value.map { .success($0) }
+                    } catch {
+                        box.result = .failure(error)
+                    }
+                },
+                fail: { error in box.result = .failure(error) }
+            )
+        )
+        guard let result = box.result else { throw HeraldError.conflict("the write did not run") }
+        return try result.get()
+    }
+
+    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(work)
+    }
+}
+
+/// Carries a job's result from the writer's queue back to its caller. The writer's hand-off orders the accesses:
+/// written inside the transaction, read after `perform` returns.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}
+
+extension SQLiteStore {
+    /// The journal mode and synchronous level in force, for checks that durability settings hold.
+    public func pragmas() async throws -> (journalMode: String, synchronous: Int) {
+        try await read { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            )
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import HeraldCore
+
+/// The only way Herald touches persistence. Every backend passes the same conformance suite.
+///
+/// Arguments named `application` take an application id or uid; `endpoint` and `message` take an id or uid
+/// (a message's uid is its `eventId`) and are looked up only inside that application, so tenants never see
+/// each other's data. Missing things throw ``HeraldError/notFound(_:)``; duplicates ``HeraldError/conflict(_:)``.
+public protocol Store: Sendable {
+    // MARK: Applications
+    func insertApplication(_ application: Application) async throws -> Application
+    func application(_ application: String) async throws -> Application
+    func applications(_ page: PageRequest) async throws -> Page<Application>
+    func updateApplication(
+        _ application: String,
+        _ change: @escaping @Sendable (inout Application) throws -> Void
+    ) async throws -> Application
+    func deleteApplication(_ application: String) async throws
+
+    // MARK: Endpoints
+    /// Stores `endpoint` under the application its `applicationID` names (an id or uid).
+    func insertEndpoint(_ endpoint: Endpoint) async throws -> Endpoint
+    func endpoint(application: String, _ endpoint: String) async throws -> Endpoint
+    func endpoints(application: String, _ page: PageRequest) async throws -> Page<Endpoint>
+    func updateEndpoint(
+        application: String,
+        _ endpoint: String,
+        _ change: @escaping @Sendable (inout Endpoint) throws -> Void
+    ) async throws -> Endpoint
+    func deleteEndpoint(application: String, _ endpoint: String) async throws
+    func endpointStats(application: String, endpoint: String, since: Date?, until: Date?) async throws -> DeliveryStats
+
+    // MARK: Event types
+    func insertEventType(_ eventType: EventType) async throws -> EventType
+    func eventType(_ name: String) async throws -> EventType
+    func eventTypes(_ page: PageRequest, includeArchived: Bool) async throws -> Page<EventType>
+    func updateEventType(
+        _ name: String,
+        _ change: @escaping @Sendable (inout EventType) throws -> Void
+    ) async throws -> EventType
+    /// Archives the event type, or removes it for good when `expunge` is true.
+    func deleteEventType(_ name: String, expunge: Bool) async throws
+
+    // MARK: Messages
+    /// Durably stores the message with one pending delivery per endpoint that accepts it, in one transaction.
+    func createMessage(application: String, _ message: NewMessage, now: Date) async throws -> Message
+    func message(application: String, _ message: String) async throws -> Message
+    func messages(application: String, filter: MessageFilter, _ page: PageRequest) async throws -> Page<Message>
+    /// Removes the message's payload; the message and its deliveries stay.
+    func expungePayload(application: String, message: String) async throws
+
+    // MARK: Deliveries and attempts
+    func messageDestinations(application: String, message: String, _ page: PageRequest) async throws
+        -> Page<MessageDestination>
+    func endpointMessages(application: String, endpoint: String, filter: MessageFilter, _ page: PageRequest)
+        async throws -> Page<EndpointMessage>
+    func attempts(application: String, filter: AttemptFilter, _ page: PageRequest) async throws -> Page<Attempt>
+    func attempt(application: String, message: String, _ attempt: String) async throws -> Attempt
+
+    // MARK: API tokens
+    func insertToken(_ token: APIToken) async throws
+    /// The live (not revoked) token whose hash is `hash`, if any.
+    func token(hash: String) async throws -> APIToken?
+    func tokenCount() async throws -> Int
+
+    // MARK: Idempotency
+    /// Claims `key` for one request; a later claim sees the first one in progress or its stored response.
+    func claimIdempotencyKey(_ key: String, now: Date, lifetime: TimeInterval) async throws -> IdempotencyClaim
+    func completeIdempotencyKey(_ key: String, response: StoredResponse) async throws
+    /// Gives the key up (the request failed), so that a retry with the same key can act.
+    func releaseIdempotencyKey(_ key: String) async throws
+}

@@ -1,0 +1,115 @@
+import Foundation
+import HeraldCore
+
+/// Narrows a message list.
+public struct MessageFilter: Sendable, Hashable {
+    public var eventTypes: [String]?
+    public var channel: String?
+    public var tag: String?
+    public var before: Date?
+    public var after: Date?
+    /// For lists of deliveries: only those in this status.
+    public var status: DeliveryStatus?
+
+    public init(
+        eventTypes: [String]? = nil,
+        channel: String? = nil,
+        tag: String? = nil,
+        before: Date? = nil,
+        after: Date? = nil,
+        status: DeliveryStatus? = nil
+    ) {
+        self.eventTypes = eventTypes
+        self.channel = channel
+        self.tag = tag
+        self.before = before
+        self.after = after
+        self.status = status
+    }
+}
+
+/// Narrows an attempt list; `endpoint` or `message` (ids or uids) scope it.
+public struct AttemptFilter: Sendable, Hashable {
+    public var endpoint: String?
+    public var message: String?
+    public var status: DeliveryStatus?
+    /// 1, 2, 3, 4 or 5 for 1xx…5xx; 0 for attempts without a response.
+    public var statusCodeClass: Int?
+    public var messageFilter: MessageFilter
+
+    public init(
+        endpoint: String? = nil,
+        message: String? = nil,
+        status: DeliveryStatus? = nil,
+        statusCodeClass: Int? = nil,
+        messageFilter: MessageFilter = MessageFilter()
+    ) {
+        self.endpoint = endpoint
+        self.message = message
+        self.status = status
+        self.statusCodeClass = statusCodeClass
+        self.messageFilter = messageFilter
+    }
+}
+
+/// An endpoint a message is (being) delivered to, with that delivery's state.
+public struct MessageDestination: Sendable, Hashable {
+    public var endpoint: Endpoint
+    public var delivery: Delivery
+
+    public init(endpoint: Endpoint, delivery: Delivery) {
+        self.endpoint = endpoint
+        self.delivery = delivery
+    }
+}
+
+/// A message (being) delivered to an endpoint, with that delivery's state.
+public struct EndpointMessage: Sendable, Hashable {
+    public var message: Message
+    public var delivery: Delivery
+
+    public init(message: Message, delivery: Delivery) {
+        self.message = message
+        self.delivery = delivery
+    }
+}
+
+/// An API token as stored: only its hash, never the token.
+public struct APIToken: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var hash: String
+    public var createdAt: Date
+    public var revokedAt: Date?
+
+    public init(id: String, name: String, hash: String, createdAt: Date, revokedAt: Date? = nil) {
+        self.id = id
+        self.name = name
+        self.hash = hash
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// A response kept for an idempotency key, replayed to repeats of the request.
+public struct StoredResponse: Sendable, Hashable {
+    public var status: Int
+    public var contentType: String?
+    public var body: [UInt8]
+
+    public init(status: Int, contentType: String?, body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+/// What claiming an idempotency key found.
+public enum IdempotencyClaim: Sendable, Hashable {
+    /// The caller owns the key now and must complete or release it.
+    case acquired
+    /// Another request with this key is still running.
+    case inProgress
+    /// A request with this key already finished; replay its response.
+    case completed(StoredResponse)
+}
