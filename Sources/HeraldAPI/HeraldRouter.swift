@@ -23,11 +23,20 @@ public enum HeraldRouter {
         return router
     }
 
-    /// The OpenAPI document (`Schemas/openapi.yaml`), shipped as a resource of this module.
+    /// The OpenAPI document (`Schemas/openapi.yaml`), shipped as this module's resource bundle beside the binary.
+    ///
+    /// Looked up by hand rather than through `Bundle.module`, which stops the process when the bundle is missing
+    /// (a binary copied without its `herald_HeraldAPI.resources` folder still serves, with a stub document).
     public static let openAPISpec: String = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
-            let text = try? String(contentsOf: url, encoding: .utf8)
-        else { return "openapi: 3.1.0\ninfo: {title: Herald, version: unknown}\npaths: {}\n" }
-        return text
+        let resource = "herald_HeraldAPI.resources/openapi.yaml"
+        var directories = [Bundle.main.bundleURL, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
+        directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
+        var candidates = directories.map { $0.appendingPathComponent(resource) }
+        // A development checkout: the source file itself.
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources/openapi.yaml"))
+        for candidate in candidates {
+            if let text = try? String(contentsOf: candidate, encoding: .utf8) { return text }
+        }
+        return "openapi: 3.1.0\ninfo: {title: Herald, version: unknown, description: openapi.yaml was not installed}\npaths: {}\n"
     }()
 }

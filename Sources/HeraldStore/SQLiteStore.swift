@@ -66,3 +66,12 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Copies the write-ahead log into the main database file (used by backups and by tests that read the file).
+    public func checkpoint() async throws {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+}

@@ -13,6 +13,19 @@ struct ApplicationIn: Decodable, Sendable {
         if let uid { try Validate.identifier(uid, ["uid"]) }
         try Validate.throttleRate(throttleRate)
     }
+
+    /// A new application with these fields and a fresh id.
+    func makeApplication(uid: String?, now: Date) -> Application {
+        Application(
+            id: Identifier.make(prefix: Identifier.applicationPrefix, milliseconds: now.milliseconds),
+            uid: uid,
+            name: name,
+            throttleRate: throttleRate,
+            metadata: metadata ?? [:],
+            createdAt: now,
+            updatedAt: now
+        )
+    }
 }
 
 /// Svix's `ApplicationPatch`.

@@ -55,16 +55,7 @@ struct ApplicationRoutes {
         if getIfExists, let uid = input.uid, let existing = try? await store.application(uid) {
             return try JSONCoding.response(ApplicationOut(existing))
         }
-        let now = Date()
-        let application = Application(
-            id: Identifier.make(prefix: Identifier.applicationPrefix, milliseconds: now.milliseconds),
-            uid: input.uid,
-            name: input.name,
-            throttleRate: input.throttleRate,
-            metadata: input.metadata ?? [:],
-            createdAt: now,
-            updatedAt: now
-        )
+        let application = input.makeApplication(uid: input.uid, now: Date())
         do {
             return try JSONCoding.response(ApplicationOut(try await store.insertApplication(application)), status: .created)
         } catch let error as HeraldError where error.isConflict && getIfExists {
@@ -95,15 +86,7 @@ struct ApplicationRoutes {
         } catch let error as HeraldError where error.isNotFound {
             let uid = input.uid ?? key
             try Validate.identifier(uid, ["uid"])
-            let application = Application(
-                id: Identifier.make(prefix: Identifier.applicationPrefix, milliseconds: now.milliseconds),
-                uid: uid,
-                name: input.name,
-                throttleRate: input.throttleRate,
-                metadata: input.metadata ?? [:],
-                createdAt: now,
-                updatedAt: now
-            )
+            let application = input.makeApplication(uid: uid, now: now)
             return try JSONCoding.response(ApplicationOut(try await store.insertApplication(application)), status: .created)
         }
     }
