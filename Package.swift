@@ -44,6 +44,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HeraldDelivery",
+            dependencies: [
+                "HeraldCore",
+                "HeraldStore",
+                "WebhookSignature",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HeraldAPI",
             dependencies: [
                 "HeraldCore",
@@ -60,6 +75,7 @@ let package = Package(
             name: "herald",
             dependencies: [
                 "HeraldAPI",
+                "HeraldDelivery",
                 "HeraldCore",
                 "HeraldStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,6 +98,17 @@ let package = Package(
         .testTarget(
             name: "HeraldStoreTests",
             dependencies: ["HeraldStore", "HeraldCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeraldDeliveryTests",
+            dependencies: [
+                "HeraldDelivery",
+                "HeraldCore",
+                "HeraldStore",
+                "WebhookSignature",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

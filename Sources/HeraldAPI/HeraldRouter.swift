@@ -4,7 +4,15 @@ import Hummingbird
 
 /// Builds Herald's HTTP API: every route, behind error mapping, authentication and idempotency.
 public enum HeraldRouter {
-    public static func make(store: any Store, configuration: APIConfiguration) -> Router<HeraldRequestContext> {
+    /// - Parameters:
+    ///   - delivery: the engine behind the resend route (nil answers 503 there).
+    ///   - events: where endpoint.created/updated/deleted go (nil publishes none).
+    public static func make(
+        store: any Store,
+        configuration: APIConfiguration,
+        delivery: (any ManualDelivery)? = nil,
+        events: OperationalEvents? = nil
+    ) -> Router<HeraldRequestContext> {
         let router = Router(context: HeraldRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         let authenticator = TokenAuthenticator(
@@ -16,7 +24,8 @@ public enum HeraldRouter {
         router.add(middleware: IdempotencyMiddleware(store: store, lifetime: configuration.idempotencyLifetime))
         ServiceRoutes(openAPISpec: openAPISpec).register(on: router)
         ApplicationRoutes(store: store, configuration: configuration).register(on: router)
-        EndpointRoutes(store: store, configuration: configuration).register(on: router)
+        EndpointRoutes(store: store, configuration: configuration, events: events).register(on: router)
+        DeliveryRoutes(store: store, delivery: delivery, configuration: configuration).register(on: router)
         EventTypeRoutes(store: store, configuration: configuration).register(on: router)
         MessageRoutes(store: store, configuration: configuration).register(on: router)
         AttemptRoutes(store: store).register(on: router)

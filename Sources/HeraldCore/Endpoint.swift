@@ -17,6 +17,12 @@ public struct Endpoint: Sendable, Hashable, Codable {
     /// Custom headers sent with every delivery.
     public var headers: [String: String]
     public var secrets: EndpointSecrets
+    /// Herald extension: this endpoint's own delays between attempts (seconds), overriding the server's schedule.
+    public var retrySchedule: [TimeInterval]?
+    /// Herald extension: deliver one at a time, in message order.
+    public var fifo: Bool
+    /// The circuit breaker's state as last recorded by the scheduler (`closed`, `open`, `halfOpen`); read-only.
+    public var circuitState: String
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -33,6 +39,9 @@ public struct Endpoint: Sendable, Hashable, Codable {
         metadata: [String: String] = [:],
         headers: [String: String] = [:],
         secrets: EndpointSecrets,
+        retrySchedule: [TimeInterval]? = nil,
+        fifo: Bool = false,
+        circuitState: String = "closed",
         createdAt: Date,
         updatedAt: Date
     ) {
@@ -48,6 +57,9 @@ public struct Endpoint: Sendable, Hashable, Codable {
         self.metadata = metadata
         self.headers = headers
         self.secrets = secrets
+        self.retrySchedule = retrySchedule
+        self.fifo = fifo
+        self.circuitState = circuitState
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

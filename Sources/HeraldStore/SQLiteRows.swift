@@ -66,6 +66,9 @@ extension Endpoint {
             metadata: try Column.decode([String: String].self, row["metadata"]) ?? [:],
             headers: try Column.decode([String: String].self, row["headers"]) ?? [:],
             secrets: secrets,
+            retrySchedule: try Column.decode([TimeInterval].self, row["retry_schedule"]),
+            fifo: row["fifo"],
+            circuitState: row["circuit_state"],
             createdAt: Column.date(row["created_at"]),
             updatedAt: Column.date(row["updated_at"])
         )

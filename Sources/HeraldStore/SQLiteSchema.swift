@@ -29,6 +29,11 @@ enum SQLiteSchema {
                         metadata TEXT NOT NULL,
                         headers TEXT NOT NULL,
                         secrets TEXT NOT NULL,
+                        retry_schedule TEXT,
+                        fifo INTEGER NOT NULL DEFAULT 0,
+                        circuit_state TEXT NOT NULL DEFAULT 'closed',
+                        circuit TEXT,
+                        health TEXT,
                         created_at INTEGER NOT NULL,
                         updated_at INTEGER NOT NULL,
                         UNIQUE (app_id, uid)
@@ -72,6 +77,7 @@ enum SQLiteSchema {
                         endpoint_id TEXT NOT NULL REFERENCES endpoint(id) ON DELETE CASCADE,
                         app_id TEXT NOT NULL,
                         status INTEGER NOT NULL,
+                        fifo INTEGER NOT NULL DEFAULT 0,
                         attempt_count INTEGER NOT NULL DEFAULT 0,
                         next_attempt_at INTEGER,
                         lease_owner TEXT,
@@ -82,7 +88,8 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     CREATE INDEX delivery_by_endpoint ON delivery(endpoint_id, message_id);
                     CREATE INDEX delivery_by_endpoint_status ON delivery(endpoint_id, status, created_at);
-                    CREATE INDEX delivery_due ON delivery(next_attempt_at) WHERE status IN (1, 3);
+                    CREATE INDEX delivery_due ON delivery(next_attempt_at) WHERE status IN (1, 3) AND fifo = 0;
+                    CREATE INDEX delivery_fifo ON delivery(endpoint_id, message_id) WHERE status IN (1, 3) AND fifo = 1;
                     CREATE TABLE attempt (
                         id TEXT PRIMARY KEY NOT NULL,
                         message_id TEXT NOT NULL,

@@ -39,11 +39,30 @@ extension SQLiteStore {
             context.invalidate()
             let applicationID = try Self.applicationID(context.db, application)
             var stored = try Endpoint(row: Self.endpointRow(context.db, applicationID: applicationID, endpoint))
-            let (id, owner) = (stored.id, stored.applicationID)
+            let (id, owner, wasDisabled) = (stored.id, stored.applicationID, stored.disabled)
             try change(&stored)
             (stored.id, stored.applicationID) = (id, owner)
             try Self.mappingConflicts("An endpoint with this uid already exists") {
                 try Self.saveEndpoint(context.db, stored, insert: false)
+            }
+            try context.db.execute(
+                sql: "UPDATE delivery SET fifo = ? WHERE endpoint_id = ? AND fifo != ? AND status IN (1, 3)",
+                arguments: [stored.fifo, stored.id, stored.fifo]
+            )
+            if wasDisabled && !stored.disabled {
+                let now = Column.milliseconds(Date())
+                try context.db.execute(
+                    sql: """
+                        UPDATE delivery SET next_attempt_at = ? WHERE endpoint_id = ? AND status IN (1, 3)
+                          AND (lease_expires_at IS NULL OR lease_expires_at <= ?)
+                        """,
+                    arguments: [now, stored.id, now]
+                )
+                try context.db.execute(
+                    sql: "UPDATE endpoint SET circuit = NULL, health = NULL, circuit_state = 'closed' WHERE id = ?",
+                    arguments: [stored.id]
+                )
+                stored.circuitState = "closed"
             }
             return stored
         }
@@ -100,18 +119,20 @@ extension SQLiteStore {
             endpoint.applicationID, endpoint.uid, endpoint.url, endpoint.description, endpoint.disabled,
             try Column.json(endpoint.eventTypes), try Column.json(endpoint.channels), endpoint.throttleRate,
             try Column.json(endpoint.metadata), try Column.json(endpoint.headers), try Column.json(endpoint.secrets),
-            Column.milliseconds(endpoint.createdAt), Column.milliseconds(endpoint.updatedAt), endpoint.id,
+            try Column.json(endpoint.retrySchedule), endpoint.fifo, Column.milliseconds(endpoint.createdAt),
+            Column.milliseconds(endpoint.updatedAt), endpoint.id,
         ]
         let sql =
             insert
             ? """
             INSERT INTO endpoint (app_id, uid, url, description, disabled, event_types, channels, throttle_rate,
-                metadata, headers, secrets, created_at, updated_at, id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                metadata, headers, secrets, retry_schedule, fifo, created_at, updated_at, id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
             : """
             UPDATE endpoint SET app_id = ?, uid = ?, url = ?, description = ?, disabled = ?, event_types = ?,
-                channels = ?, throttle_rate = ?, metadata = ?, headers = ?, secrets = ?, created_at = ?, updated_at = ?
+                channels = ?, throttle_rate = ?, metadata = ?, headers = ?, secrets = ?, retry_schedule = ?, fifo = ?,
+                created_at = ?, updated_at = ?
             WHERE id = ?
             """
         try db.execute(sql: sql, arguments: arguments)

@@ -4,7 +4,8 @@ import HeraldCore
 
 extension SQLiteStore {
     public func createMessage(application: String, _ new: NewMessage, now: Date) async throws -> Message {
-        try await write { context in
+        let handoff = ingestHandoff.withLock { $0 }
+        let (message, tasks) = try await write { context in
             let db = context.db
             let applicationID = try Self.cachedApplicationID(context, application)
             let message = Message(
@@ -37,20 +38,38 @@ extension SQLiteStore {
                 try db.cachedStatement(sql: "INSERT INTO message_channel (app_id, channel, message_id) VALUES (?, ?, ?)")
                     .execute(arguments: [applicationID, channel, message.id])
             }
+            // With a hand-off installed, deliveries are born leased to this process and passed over in memory.
             let insertDelivery = try db.cachedStatement(
                 sql: """
-                    INSERT INTO delivery (message_id, endpoint_id, app_id, status, next_attempt_at, created_at, updated_at)
-                    VALUES (?, ?, ?, 1, ?, ?, ?)
+                    INSERT INTO delivery (message_id, endpoint_id, app_id, status, fifo, next_attempt_at, lease_owner,
+                        lease_expires_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             )
+            let leaseExpiry = handoff.map { Column.milliseconds(now.addingTimeInterval($0.leaseDuration)) }
+            var tasks: [DeliveryTask] = []
             for endpoint in try Self.endpoints(context, applicationID: applicationID)
             where endpoint.accepts(eventType: new.eventType, messageChannels: new.channels) {
                 try insertDelivery.execute(arguments: [
-                    message.id, endpoint.id, applicationID, createdAt, createdAt, createdAt,
+                    message.id, endpoint.id, applicationID, handoff == nil ? 1 : 3, endpoint.fifo, createdAt,
+                    handoff?.owner, leaseExpiry, createdAt, createdAt,
                 ])
+                tasks.append(
+                    DeliveryTask(
+                        messageID: message.id,
+                        endpointID: endpoint.id,
+                        applicationID: applicationID,
+                        eventType: message.eventType,
+                        payload: new.payload,
+                        attemptCount: 0,
+                        nextAttemptAt: now
+                    )
+                )
             }
-            return message
+            return (message, tasks)
         }
+        if let handoff, !tasks.isEmpty { handoff.deliver(tasks) }
+        return message
     }
 
     public func message(application: String, _ message: String) async throws -> Message {

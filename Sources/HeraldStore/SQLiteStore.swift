@@ -1,12 +1,14 @@
 import Foundation
 import GRDB
 import HeraldCore
+import Synchronization
 
 /// The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, so a write that returned
 /// survives a crash of the process or the machine. Writes are group-committed (see ``GroupCommitWriter``).
 public final class SQLiteStore: Store {
     let pool: DatabasePool
     private let committer: GroupCommitWriter
+    let ingestHandoff = Mutex<IngestHandoff?>(nil)
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
@@ -42,6 +44,10 @@ public final class SQLiteStore: Store {
         )
         guard let result = box.result else { throw HeraldError.conflict("the write did not run") }
         return try result.get()
+    }
+
+    public func installIngestHandoff(_ handoff: IngestHandoff?) {
+        ingestHandoff.withLock { $0 = handoff }
     }
 
     func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {

@@ -49,6 +49,10 @@ public protocol Store: Sendable {
     /// Removes the message's payload; the message and its deliveries stay.
     func expungePayload(application: String, message: String) async throws
 
+    /// From now on, deliveries created by ingest are leased to `handoff.owner` and passed to `handoff.deliver`
+    /// after their transaction commits (nil stops it).
+    func installIngestHandoff(_ handoff: IngestHandoff?)
+
     // MARK: Deliveries and attempts
     func messageDestinations(application: String, message: String, _ page: PageRequest) async throws
         -> Page<MessageDestination>
@@ -56,6 +60,25 @@ public protocol Store: Sendable {
         async throws -> Page<EndpointMessage>
     func attempts(application: String, filter: AttemptFilter, _ page: PageRequest) async throws -> Page<Attempt>
     func attempt(application: String, message: String, _ attempt: String) async throws -> Attempt
+
+    // MARK: Delivery engine
+    /// Leases up to `limit` due deliveries of non-FIFO endpoints to `owner`, oldest due first.
+    func leaseDueDeliveries(owner: String, now: Date, leaseDuration: TimeInterval, limit: Int) async throws
+        -> [DeliveryTask]
+    /// Leases the oldest pending deliveries of a FIFO endpoint, in message order (including `owner`'s own leases).
+    func leaseFIFODeliveries(endpointID: String, owner: String, now: Date, leaseDuration: TimeInterval, limit: Int)
+        async throws -> [DeliveryTask]
+    func fifoEndpointsWithPendingWork() async throws -> [String]
+    /// An endpoint by id alone (the scheduler's view) with its persisted circuit and health.
+    func endpointForDelivery(_ endpointID: String) async throws -> (Endpoint, EndpointDeliveryState)
+    /// Writes a batch of attempts, delivery state changes, releases and endpoint states in one transaction.
+    func recordOutcomes(_ outcomes: DeliveryOutcomes, now: Date) async throws
+    /// Makes the endpoint's failed deliveries created in [since, until] pending again; returns how many.
+    func requeueFailedDeliveries(application: String, endpoint: String, since: Date, until: Date?, now: Date) async throws
+        -> Int
+    /// The delivery of a message to an endpoint for a manual resend (created if the message never went there).
+    func deliveryForResend(application: String, message: String, endpoint: String, now: Date) async throws
+        -> (Endpoint, DeliveryTask)
 
     // MARK: API tokens
     func insertToken(_ token: APIToken) async throws

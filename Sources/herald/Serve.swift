@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldAPI
+import HeraldDelivery
 import HeraldStore
 import Hummingbird
 import Logging
@@ -33,11 +34,15 @@ struct Serve: AsyncParsableCommand {
             print("Keep it safe: it is shown only once. Make more with `herald token create`.")
         }
 
+        let deliveryConfiguration = try DeliverySettings.configuration(from: environment)
+        let scheduler = DeliveryScheduler(store: store, configuration: deliveryConfiguration, logger: logger)
         let router = HeraldRouter.make(
             store: store,
-            configuration: APIConfiguration(maximumBodyBytes: maxBodyBytes, adminToken: adminToken)
+            configuration: APIConfiguration(maximumBodyBytes: maxBodyBytes, adminToken: adminToken),
+            delivery: scheduler,
+            events: OperationalEvents(store: store, application: deliveryConfiguration.operationalApplication, logger: logger)
         )
-        let app = Application(
+        var app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Herald/\(Herald.version)"),
             onServerRunning: { _ in
@@ -45,6 +50,7 @@ struct Serve: AsyncParsableCommand {
             },
             logger: logger
         )
+        app.addServices(scheduler)
         do {
             try await app.runService()
         } catch {

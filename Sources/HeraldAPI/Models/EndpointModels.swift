@@ -13,10 +13,14 @@ struct EndpointIn: Decodable, Sendable {
     var secret: String?
     var metadata: [String: String]?
     var headers: [String: String]?
+    /// Herald extension: `"5s,1m,1h"`, this endpoint's own retry delays.
+    var retrySchedule: String?
+    /// Herald extension: `"fifo"` delivers one at a time in message order; `"unordered"` (default) does not.
+    var ordering: String?
 
     enum CodingKeys: String, CodingKey {
         case url, description, uid, disabled, eventTypes, filterTypes, channels, throttleRate, rateLimit, secret
-        case metadata, headers
+        case metadata, headers, retrySchedule, ordering
     }
 
     init(from decoder: any Decoder) throws {
@@ -36,10 +40,14 @@ struct EndpointIn: Decodable, Sendable {
         secret = try container.decodeIfPresent(String.self, forKey: .secret)
         metadata = try container.decodeIfPresent([String: String].self, forKey: .metadata)
         headers = try container.decodeIfPresent([String: String].self, forKey: .headers)
+        retrySchedule = try container.decodeIfPresent(String.self, forKey: .retrySchedule)
+        ordering = try container.decodeIfPresent(String.self, forKey: .ordering)
     }
 
     func validate() throws {
         try Validate.url(url)
+        _ = try Validate.retrySchedule(retrySchedule)
+        _ = try Validate.ordering(ordering)
         if let uid { try Validate.identifier(uid, ["uid"]) }
         try Validate.eventTypeFilter(eventTypes)
         try Validate.channels(channels)
@@ -62,6 +70,8 @@ struct EndpointIn: Decodable, Sendable {
         endpoint.throttleRate = throttleRate
         endpoint.metadata = metadata ?? [:]
         if let headers { endpoint.headers = headers }
+        endpoint.retrySchedule = (try? Validate.retrySchedule(retrySchedule)) ?? nil
+        endpoint.fifo = (try? Validate.ordering(ordering)) ?? false
     }
 }
 
@@ -75,9 +85,12 @@ struct EndpointPatch: Decodable, Sendable {
     var channels: PatchField<[String]>
     var throttleRate: PatchField<Int>
     var metadata: PatchField<[String: String]>
+    var retrySchedule: PatchField<String>
+    var ordering: PatchField<String>
 
     enum CodingKeys: String, CodingKey {
         case url, description, uid, disabled, eventTypes, filterTypes, channels, throttleRate, rateLimit, metadata
+        case retrySchedule, ordering
     }
 
     init(from decoder: any Decoder) throws {
@@ -92,10 +105,14 @@ struct EndpointPatch: Decodable, Sendable {
         throttleRate = try container.decodePatch(Int.self, forKey: .throttleRate)
         if case .absent = throttleRate { throttleRate = try container.decodePatch(Int.self, forKey: .rateLimit) }
         metadata = try container.decodePatch([String: String].self, forKey: .metadata)
+        retrySchedule = try container.decodePatch(String.self, forKey: .retrySchedule)
+        ordering = try container.decodePatch(String.self, forKey: .ordering)
     }
 
     func validate() throws {
         if let url = url.value { try Validate.url(url) }
+        _ = try Validate.retrySchedule(retrySchedule.value)
+        _ = try Validate.ordering(ordering.value)
         if let uid = uid.value { try Validate.identifier(uid, ["uid"]) }
         try Validate.eventTypeFilter(eventTypes.value)
         try Validate.channels(channels.value)
@@ -113,10 +130,20 @@ struct EndpointPatch: Decodable, Sendable {
         throttleRate.apply(to: &endpoint.throttleRate)
         if case .value(let metadata) = metadata { endpoint.metadata = metadata }
         if case .null = metadata { endpoint.metadata = [:] }
+        switch retrySchedule {
+        case .absent: break
+        case .null: endpoint.retrySchedule = nil
+        case .value(let text): endpoint.retrySchedule = (try? Validate.retrySchedule(text)) ?? nil
+        }
+        switch ordering {
+        case .absent: break
+        case .null: endpoint.fifo = false
+        case .value(let text): endpoint.fifo = (try? Validate.ordering(text)) ?? false
+        }
     }
 }
 
-/// Svix's `EndpointOut`.
+/// Svix's `EndpointOut`, plus Herald's `retrySchedule`, `ordering` and read-only `circuitState`.
 struct EndpointOut: Encodable, Sendable {
     var id: String
     var uid: String?
@@ -127,10 +154,16 @@ struct EndpointOut: Encodable, Sendable {
     var channels: [String]?
     var throttleRate: Int?
     var metadata: [String: String]
+    var retrySchedule: String?
+    var ordering: String
+    var circuitState: String
     var createdAt: Date
     var updatedAt: Date
 
     init(_ endpoint: Endpoint) {
+        retrySchedule = endpoint.retrySchedule.map { RetrySchedule(delays: $0).description }
+        ordering = endpoint.fifo ? "fifo" : "unordered"
+        circuitState = endpoint.circuitState
         id = endpoint.id
         uid = endpoint.uid
         url = endpoint.url

@@ -8,6 +8,7 @@ import WebhookSignature
 struct EndpointRoutes {
     let store: any Store
     let configuration: APIConfiguration
+    let events: OperationalEvents?
     static let path = "/api/v1/app/{app_id}/endpoint"
     static let item = path + "/{endpoint_id}"
 
@@ -23,7 +24,10 @@ struct EndpointRoutes {
             let input = try await decode(EndpointIn.self, request, context)
             try input.validate()
             let secret = try input.secret.map { try Validate.secret($0, ["secret"]) } ?? WebhookSecret.generateHMAC()
-            let endpoint = try await store.insertEndpoint(makeEndpoint(input, secret: secret, application: request.pathParameter("app_id", context)))
+            let endpoint = try await store.insertEndpoint(
+                makeEndpoint(input, secret: secret, application: request.pathParameter("app_id", context))
+            )
+            await events?.publish([.endpoint("endpoint.created", endpoint)])
             return try JSONCoding.response(EndpointOut(endpoint), status: .created)
         }
         router.get(.init(Self.item)) { request, context in
@@ -40,13 +44,13 @@ struct EndpointRoutes {
                 patch.apply(to: &$0)
                 $0.updatedAt = now
             }
+            await events?.publish([.endpoint("endpoint.updated", endpoint)])
             return try JSONCoding.response(EndpointOut(endpoint))
         }
         router.delete(.init(Self.item)) { request, context in
-            try await store.deleteEndpoint(
-                application: request.pathParameter("app_id", context),
-                request.pathParameter("endpoint_id", context)
-            )
+            let endpoint = try await endpoint(request, context)
+            try await store.deleteEndpoint(application: endpoint.applicationID, endpoint.id)
+            await events?.publish([.endpoint("endpoint.deleted", endpoint)])
             return JSONCoding.noContent()
         }
         router.get(.init(Self.item + "/secret")) { request, context in
@@ -138,13 +142,16 @@ struct EndpointRoutes {
                 $0.uid = input.uid ?? uid
                 $0.updatedAt = now
             }
+            await events?.publish([.endpoint("endpoint.updated", endpoint)])
             return try JSONCoding.response(EndpointOut(endpoint))
         } catch let error as HeraldError where error.isNotFound && error.detail.hasPrefix("Endpoint") {
             let key = try request.pathParameter("endpoint_id", context)
             var endpoint = makeEndpoint(input, secret: .generateHMAC(), application: try request.pathParameter("app_id", context))
             endpoint.uid = input.uid ?? key
             try Validate.identifier(endpoint.uid ?? "", ["uid"])
-            return try JSONCoding.response(EndpointOut(try await store.insertEndpoint(endpoint)), status: .created)
+            let created = try await store.insertEndpoint(endpoint)
+            await events?.publish([.endpoint("endpoint.created", created)])
+            return try JSONCoding.response(EndpointOut(created), status: .created)
         }
     }
 

@@ -18,7 +18,7 @@ struct MessageRoutes {
                 new,
                 now: Date()
             )
-            return JSONCoding.response(try MessageOut.encode(message, withContent: withContent), status: .accepted)
+            return JSONCoding.raw(try MessageOut.encode(message, withContent: withContent), status: .accepted)
         }
         router.get("/api/v1/app/{app_id}/msg") { request, context in
             let query = Query(request)
@@ -36,7 +36,7 @@ struct MessageRoutes {
                 application: request.pathParameter("app_id", context),
                 request.pathParameter("msg_id", context)
             )
-            return JSONCoding.response(try MessageOut.encode(message, withContent: withContent))
+            return JSONCoding.raw(try MessageOut.encode(message, withContent: withContent))
         }
         router.delete("/api/v1/app/{app_id}/msg/{msg_id}/content") { request, context in
             try await store.expungePayload(

@@ -32,6 +32,9 @@ enum JSONCoding {
     /// Decodes `T` from `bytes`: malformed JSON is a 400, a well-formed body with wrong fields a 422.
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         if bytes.isEmpty { throw APIError.badRequest("The request body is empty; a JSON object is expected") }
+        if let offset = StrictJSON.firstError(in: bytes) {
+            throw APIError.badRequest("The request body is not valid JSON (at byte \(offset))")
+        }
         do {
             return try decoder.decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
@@ -95,8 +98,8 @@ enum JSONCoding {
         return bytes
     }
 
-    /// A JSON response with `status`.
-    static func response(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    /// A response whose body is already-encoded JSON.
+    static func raw(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status,
             headers: [.contentType: "application/json"],
@@ -105,7 +108,7 @@ enum JSONCoding {
     }
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        response(try encode(value), status: status)
+        raw(try encode(value), status: status)
     }
 
     /// A list response `{data, iterator, prevIterator, done}` from items already encoded.
@@ -122,7 +125,7 @@ enum JSONCoding {
         bytes += Array(#","done":"#.utf8)
         bytes += Array((page.done ? "true" : "false").utf8)
         bytes.append(UInt8(ascii: "}"))
-        return response(bytes)
+        return raw(bytes)
     }
 
     static func noContent() -> Response {

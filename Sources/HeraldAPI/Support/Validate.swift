@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import WebhookSignature
 
 /// Field rules shared by the request models. Each throws a ``ValidationError`` naming the field.
@@ -61,6 +62,25 @@ enum Validate {
             return try WebhookSecret(parsing: value)
         } catch {
             throw ValidationError(["body"] + field, "Invalid secret: \(error.description)")
+        }
+    }
+
+    /// An endpoint's own retry schedule (`"5s,1m"`); nil means the server's.
+    static func retrySchedule(_ text: String?) throws -> [TimeInterval]? {
+        guard let text else { return nil }
+        do {
+            return try RetrySchedule(parsing: text).delays
+        } catch {
+            throw ValidationError(["body", "retrySchedule"], error.description)
+        }
+    }
+
+    /// `fifo` or `unordered`; true for FIFO.
+    static func ordering(_ text: String?) throws -> Bool {
+        switch text {
+        case nil, "unordered": return false
+        case "fifo": return true
+        default: throw ValidationError(["body", "ordering"], "Must be 'fifo' or 'unordered'")
         }
     }
 

@@ -1,0 +1,157 @@
+/// Checks that bytes are exactly one JSON text per RFC 8259. Foundation's decoder on Linux also accepts
+/// JSON5-style input (trailing commas, `01`, `1e`), which Herald must not store and forward to receivers.
+/// Nesting is bounded so a hostile body cannot exhaust the stack.
+struct StrictJSON {
+    static let maximumDepth = 512
+
+    private let bytes: [UInt8]
+    private var index = 0
+
+    /// The byte offset of the first error, or nil when `bytes` is valid JSON.
+    static func firstError(in bytes: [UInt8]) -> Int? {
+        var parser = StrictJSON(bytes: bytes)
+        parser.skipSpace()
+        guard parser.value(depth: 0) else { return parser.index }
+        parser.skipSpace()
+        return parser.index == bytes.count ? nil : parser.index
+    }
+
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private mutating func skipSpace() {
+        while let byte = current, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { index += 1 }
+    }
+
+    private mutating func value(depth: Int) -> Bool {
+        guard depth < Self.maximumDepth, let byte = current else { return false }
+        switch byte {
+        case UInt8(ascii: "{"): return object(depth: depth + 1)
+        case UInt8(ascii: "["): return array(depth: depth + 1)
+        case UInt8(ascii: "\""): return string()
+        case UInt8(ascii: "t"): return literal("true")
+        case UInt8(ascii: "f"): return literal("false")
+        case UInt8(ascii: "n"): return literal("null")
+        default: return number()
+        }
+    }
+
+    private mutating func object(depth: Int) -> Bool {
+        index += 1
+        skipSpace()
+        if current == UInt8(ascii: "}") {
+            index += 1
+            return true
+        }
+        while true {
+            guard current == UInt8(ascii: "\""), string() else { return false }
+            skipSpace()
+            guard current == UInt8(ascii: ":") else { return false }
+            index += 1
+            skipSpace()
+            guard value(depth: depth) else { return false }
+            skipSpace()
+            switch current {
+            case UInt8(ascii: ","):
+                index += 1
+                skipSpace()
+            case UInt8(ascii: "}"):
+                index += 1
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    private mutating func array(depth: Int) -> Bool {
+        index += 1
+        skipSpace()
+        if current == UInt8(ascii: "]") {
+            index += 1
+            return true
+        }
+        while true {
+            guard value(depth: depth) else { return false }
+            skipSpace()
+            switch current {
+            case UInt8(ascii: ","):
+                index += 1
+                skipSpace()
+            case UInt8(ascii: "]"):
+                index += 1
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    private mutating func string() -> Bool {
+        index += 1
+        while let byte = current {
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return true
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard let escaped = current else { return false }
+                if escaped == UInt8(ascii: "u") {
+                    for offset in 1...4 {
+                        guard index + offset < bytes.count, isHexDigit(bytes[index + offset]) else { return false }
+                    }
+                    index += 5
+                } else {
+                    guard "\"\\/bfnrt".utf8.contains(escaped) else { return false }
+                    index += 1
+                }
+            case 0x00..<0x20:
+                return false  // Control characters must be escaped.
+            default:
+                index += 1
+            }
+        }
+        return false
+    }
+
+    private mutating func literal(_ word: String) -> Bool {
+        for expected in word.utf8 {
+            guard current == expected else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    private mutating func number() -> Bool {
+        if current == UInt8(ascii: "-") { index += 1 }
+        guard let first = current, isDigit(first) else { return false }
+        index += 1
+        if first != UInt8(ascii: "0") { digits() }
+        if current == UInt8(ascii: ".") {
+            index += 1
+            guard let byte = current, isDigit(byte) else { return false }
+            digits()
+        }
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            index += 1
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
+            guard let byte = current, isDigit(byte) else { return false }
+            digits()
+        }
+        return true
+    }
+
+    private mutating func digits() {
+        while let byte = current, isDigit(byte) { index += 1 }
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    private func isHexDigit(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Names one delivery: a message to an endpoint.
+public struct DeliveryKey: Sendable, Hashable {
+    public var messageID: String
+    public var endpointID: String
+
+    public init(messageID: String, endpointID: String) {
+        self.messageID = messageID
+        self.endpointID = endpointID
+    }
+}
+
+/// A delivery leased for sending: everything the dispatcher needs but the endpoint's settings.
+public struct DeliveryTask: Sendable, Hashable {
+    public var messageID: String
+    public var endpointID: String
+    public var applicationID: String
+    public var eventType: String
+    /// The payload, or nil when it expired or was expunged (nothing is sent then).
+    public var payload: [UInt8]?
+    /// Attempts made so far.
+    public var attemptCount: Int
+    /// When the next attempt is due (a FIFO lane waits for its head until then).
+    public var nextAttemptAt: Date
+
+    public init(
+        messageID: String,
+        endpointID: String,
+        applicationID: String,
+        eventType: String,
+        payload: [UInt8]?,
+        attemptCount: Int,
+        nextAttemptAt: Date
+    ) {
+        self.messageID = messageID
+        self.endpointID = endpointID
+        self.applicationID = applicationID
+        self.eventType = eventType
+        self.payload = payload
+        self.attemptCount = attemptCount
+        self.nextAttemptAt = nextAttemptAt
+    }
+
+    public var key: DeliveryKey { DeliveryKey(messageID: messageID, endpointID: endpointID) }
+}
+
+/// How the store hands freshly committed deliveries to this process's scheduler: they are leased to `owner`
+/// in the ingest transaction and passed over in memory after the commit, so the first attempt needs no poll.
+public struct IngestHandoff: Sendable {
+    public var owner: String
+    public var leaseDuration: TimeInterval
+    public var deliver: @Sendable ([DeliveryTask]) -> Void
+
+    public init(owner: String, leaseDuration: TimeInterval, deliver: @escaping @Sendable ([DeliveryTask]) -> Void) {
+        self.owner = owner
+        self.leaseDuration = leaseDuration
+        self.deliver = deliver
+    }
+}

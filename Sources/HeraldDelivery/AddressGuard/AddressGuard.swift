@@ -1,0 +1,96 @@
+/// Resolves a host and vets every address it resolves to.
+///
+/// ``vet(host:)`` returns the one address a delivery may connect to. Connect to exactly that address (for example
+/// with AsyncHTTPClient's `dnsOverride`, `[host: address.description]`) so that nothing is resolved again between the
+/// check and the connection.
+public struct AddressGuard: Sendable {
+    /// Which addresses are allowed.
+    let policy: AddressPolicy
+    private let resolver: @Sendable (String) async throws -> [IPAddress]
+
+    /// A guard applying `policy`; `resolver` turns a host name into its addresses (tests inject their own).
+    public init(
+        policy: AddressPolicy,
+        resolver: @escaping @Sendable (String) async throws -> [IPAddress] = AddressGuard.systemResolver
+    ) {
+        self.policy = policy
+        self.resolver = resolver
+    }
+
+    /// The address a delivery to `host` (a URL's host, with or without IPv6 brackets, no port) may connect to.
+    ///
+    /// An IP-literal host, in any notation `getaddrinfo` or `inet_aton` accepts (`127.1`, `0x7f000001`, `2130706433`,
+    /// `017700000001`, `[::ffff:127.0.0.1]`, `::ffff:7f00:1`), is vetted as the address it denotes, without DNS. A host
+    /// name is resolved and refused if *any* of its addresses is blocked, so DNS answers cannot be mixed to slip one
+    /// through. The result prefers IPv4, and an IPv4-mapped IPv6 address is returned as its IPv4 address.
+    public func vet(host: String) async throws(AddressGuardError) -> IPAddress {
+        switch try HostLiteral(host) {
+        case .address(let address):
+            try check(address, for: host)
+            return address.unmappedIPv4 ?? address
+        case .name(let name):
+            let addresses: [IPAddress]
+            do {
+                addresses = try await resolver(name)
+            } catch let error as SystemResolverError {
+                throw .unresolvable(host: host, detail: error.description)
+            } catch is CancellationError {
+                throw .unresolvable(host: host, detail: "the lookup was cancelled")
+            } catch {
+                throw .unresolvable(host: host)
+            }
+            guard !addresses.isEmpty else {
+                throw .unresolvable(host: host, detail: "no addresses")
+            }
+            for address in addresses {
+                try check(address, for: host)
+            }
+            let connectable = addresses.map { $0.unmappedIPv4 ?? $0 }
+            return connectable.first(where: \.isIPv4) ?? connectable[0]
+        }
+    }
+
+    private func check(_ address: IPAddress, for host: String) throws(AddressGuardError) {
+        if let refusal = policy.refusal(of: address) {
+            throw .blockedAddress(
+                host: host,
+                address: address,
+                blockedClass: refusal.blockedClass,
+                embedded: refusal.embedded
+            )
+        }
+    }
+}
+
+/// A URL host read as either an IP address (in any notation) or a host name to resolve.
+enum HostLiteral: Sendable, Hashable {
+    case address(IPAddress)
+    case name(String)
+
+    /// Throws for hosts that are neither: IPv6 text with a zone id, numbers out of range, characters no host name has.
+    init(_ host: String) throws(AddressGuardError) {
+        if host.hasPrefix("[") || host.contains(":") {
+            guard let address = IPAddress(host), !address.isIPv4 else { throw .invalidHost(host) }
+            self = .address(address)
+            return
+        }
+        switch IPv4Literal(host) {
+        case .address(let address):
+            self = .address(address)
+        case .invalid:
+            throw .invalidHost(host)
+        case .notNumeric:
+            let allowed = host.utf8.allSatisfy { character in
+                switch character {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+                    true
+                default:
+                    false
+                }
+            }
+            guard allowed, !host.isEmpty, host.utf8.count <= 254, !host.hasPrefix(".") else { throw .invalidHost(host) }
+            self = .name(host)
+        }
+    }
+}

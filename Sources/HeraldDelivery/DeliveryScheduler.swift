@@ -1,0 +1,96 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import Logging
+import ServiceLifecycle
+
+/// Delivers every due delivery: takes fresh ones from ingest in memory and due ones (retries, expired leases)
+/// from the store, keeps per-endpoint lanes with their limits, dispatches, and records outcomes in batches.
+///
+/// All scheduling state belongs to one loop over an event stream, so it needs no locks; dispatches, store
+/// calls and timers are child tasks that report back as events. A graceful shutdown stops taking work, lets
+/// in-flight attempts finish (up to a bound), records them and gives the rest back to the store.
+public final class DeliveryScheduler: Service, Sendable {
+    enum Event: Sendable {
+        case fresh([DeliveryTask])
+        case leased([DeliveryTask])
+        case leaseDone
+        case fifoCandidates([String])
+        case refilled(endpointID: String, [DeliveryTask])
+        case loaded(endpointID: String, Endpoint, EndpointDeliveryState)
+        case loadFailed(endpointID: String, gone: Bool)
+        case attempted(DeliveryTask, Dispatcher.Result, startedAt: Date)
+        case flushed
+        case tick
+        case wake(endpointID: String)
+        case shutdown
+        case graceOver
+    }
+
+    let store: any Store
+    let configuration: DeliveryConfiguration
+    let dispatcher: Dispatcher
+    let clients: HTTPClientPool
+    let events: OperationalEvents
+    let logger: Logger
+    let now: @Sendable () -> Date
+    private let stream: AsyncStream<Event>
+    private let input: AsyncStream<Event>.Continuation
+
+    public init(
+        store: any Store,
+        configuration: DeliveryConfiguration,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+        clients = HTTPClientPool(timeout: configuration.requestTimeout, connectionsPerHost: configuration.endpointConcurrency)
+        dispatcher = Dispatcher(
+            configuration: configuration,
+            clients: clients,
+            addressGuard: AddressGuard(policy: configuration.addressPolicy)
+        )
+        events = OperationalEvents(store: store, application: configuration.operationalApplication, logger: logger)
+        (stream, input) = AsyncStream.makeStream(of: Event.self)
+    }
+
+    public func run() async throws {
+        let input = self.input
+        store.installIngestHandoff(
+            IngestHandoff(owner: configuration.instanceID, leaseDuration: configuration.leaseDuration) { tasks in
+                input.yield(.fresh(tasks))
+            }
+        )
+        defer { store.installIngestHandoff(nil) }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                var state = SchedulerState(scheduler: self)
+                group.addTask { await self.ticks() }
+                input.yield(.tick)
+                for await event in self.stream {
+                    if await state.handle(event, &group) { break }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            input.yield(.shutdown)
+        }
+        await clients.shutdown()
+    }
+
+    /// Tells the loop to look for due work every poll interval.
+    private func ticks() async {
+        let interval = Duration.milliseconds(Int64(configuration.pollInterval * 1000))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            input.yield(.tick)
+        }
+    }
+
+    func send(_ event: Event) {
+        input.yield(event)
+    }
+}

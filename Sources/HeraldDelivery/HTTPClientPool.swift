@@ -1,0 +1,66 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Owns the HTTP clients deliveries go out on. A client connects only to addresses the guard vetted:
+/// hostnames are pinned to their vetted address with `dnsOverride` (TLS still checks the hostname), so the
+/// connection never makes a second lookup that could answer differently.
+actor HTTPClientPool {
+    private struct Entry {
+        let client: HTTPClient
+        var lastUsed: ContinuousClock.Instant
+    }
+
+    private let configuration: HTTPClient.Configuration
+    private let maximumClients: Int
+    private var clients: [String: Entry] = [:]
+    private var retired: [HTTPClient] = []
+
+    init(timeout: TimeInterval, connectionsPerHost: Int, maximumClients: Int = 1024) {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        configuration.timeout = .init(
+            connect: .milliseconds(Int64(min(timeout, 10) * 1000)),
+            read: .milliseconds(Int64(timeout * 1000))
+        )
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost
+        )
+        self.configuration = configuration
+        self.maximumClients = maximumClients
+    }
+
+    /// The client for `host`, connecting to `address`.
+    func client(host: String, address: IPAddress) -> HTTPClient {
+        let key = host + "|" + address.description
+        let now = ContinuousClock.now
+        if var entry = clients[key] {
+            entry.lastUsed = now
+            clients[key] = entry
+            return entry.client
+        }
+        if clients.count >= maximumClients, let oldest = clients.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+            clients[oldest.key] = nil
+            retired.append(oldest.value.client)
+        }
+        var configuration = self.configuration
+        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        if bare != address.description {
+            configuration.dnsOverride = [bare: address.description]
+        }
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        clients[key] = Entry(client: client, lastUsed: now)
+        return client
+    }
+
+    /// Shuts every client down; in-flight requests fail.
+    func shutdown() async {
+        let all = clients.values.map(\.client) + retired
+        clients.removeAll()
+        retired.removeAll()
+        for client in all { try? await client.shutdown() }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import Logging
+
+/// The scheduler loop's state and its reactions to events. Only the loop touches it.
+struct SchedulerState {
+    let scheduler: DeliveryScheduler
+    var configuration: DeliveryConfiguration { scheduler.configuration }
+    var lanes: [String: EndpointLane] = [:]
+    /// Deliveries queued or in flight here, so a delivery is never held twice.
+    var known: Set<DeliveryKey> = []
+    var inFlight = 0
+    var leasing = false
+    var findingFIFO = false
+    var outcomes = DeliveryOutcomes()
+    var flushing = false
+    var shuttingDown = false
+    var graceOver = false
+    var random = SystemRandomNumberGenerator()
+
+    init(scheduler: DeliveryScheduler) {
+        self.scheduler = scheduler
+    }
+
+    /// Reacts to one event; true when the loop should end.
+    mutating func handle(_ event: DeliveryScheduler.Event, _ group: inout DiscardingTaskGroup) async -> Bool {
+        let now = scheduler.now()
+        switch event {
+        case .fresh(let tasks):
+            accept(tasks, now: now, fresh: true, &group)
+        case .leased(let tasks):
+            accept(tasks, now: now, fresh: false, &group)
+        case .leaseDone:
+            leasing = false
+        case .fifoCandidates(let endpointIDs):
+            findingFIFO = false
+            for id in endpointIDs where !shuttingDown {
+                if lanes[id] == nil { lanes[id] = EndpointLane(now: now, circuit: configuration.circuit) }
+                if lanes[id]?.endpoint == nil { load(id, &group) } else { refill(id, &group) }
+            }
+        case .refilled(let endpointID, let tasks):
+            lanes[endpointID]?.refilling = false
+            accept(tasks, now: now, fresh: false, &group)
+        case .loaded(let endpointID, let endpoint, let state):
+            guard var lane = lanes[endpointID] else { break }
+            if endpoint.fifo && !lane.fifo {
+                // Became (or turned out to be) FIFO: its work is re-read from the store in message order.
+                for task in lane.queue { known.remove(task.key) }
+                lane.queue.removeAll()
+            }
+            lane.load(endpoint, state: state, now: now)
+            lanes[endpointID] = lane
+            if endpoint.fifo { refill(endpointID, &group) }
+            pump(endpointID, now: now, &group)
+        case .loadFailed(let endpointID, let gone):
+            if gone, let lane = lanes.removeValue(forKey: endpointID) {
+                // The endpoint was deleted; its deliveries went with it.
+                for task in lane.queue { known.remove(task.key) }
+            }
+        case .attempted(let task, let result, let startedAt):
+            finish(task, result, startedAt: startedAt, now: now, &group)
+        case .flushed:
+            flushing = false
+            flush(now: now, &group)
+        case .tick:
+            poll(now: now, &group)
+        case .wake(let endpointID):
+            lanes[endpointID]?.wakeAt = nil
+            pump(endpointID, now: now, &group)
+        case .shutdown:
+            beginShutdown(now: now, &group)
+        case .graceOver:
+            graceOver = true
+        }
+        if shuttingDown, inFlight == 0 || graceOver, !flushing { return await endShutdown(now: now) }
+        return false
+    }
+
+    // MARK: Taking work
+
+    private mutating func accept(_ tasks: [DeliveryTask], now: Date, fresh: Bool, _ group: inout DiscardingTaskGroup) {
+        var touched: Set<String> = []
+        for task in tasks where !known.contains(task.key) {
+            if shuttingDown {
+                outcomes.releases.append((task.key, now))
+                continue
+            }
+            var lane = lanes[task.endpointID] ?? EndpointLane(now: now, circuit: configuration.circuit)
+            if lane.endpoint == nil && lanes[task.endpointID] == nil {
+                lanes[task.endpointID] = lane
+                load(task.endpointID, &group)
+            }
+            if fresh && lane.fifo {
+                // FIFO lanes read their work from the store in message order; this only tells them to look.
+                touched.insert(task.endpointID)
+                continue
+            }
+            if lane.queue.count >= configuration.laneCapacity {
+                outcomes.releases.append((task.key, now.addingTimeInterval(configuration.pollInterval)))
+                continue
+            }
+            lane.enqueue(task)
+            lane.lastActive = now
+            known.insert(task.key)
+            lanes[task.endpointID] = lane
+            touched.insert(task.endpointID)
+        }
+        for id in touched {
+            if lanes[id]?.fifo == true, lanes[id]?.queue.isEmpty == true { refill(id, &group) }
+            pump(id, now: now, &group)
+        }
+        flush(now: now, &group)
+    }
+
+    private mutating func poll(now: Date, _ group: inout DiscardingTaskGroup) {
+        guard !shuttingDown else { return }
+        let queued = lanes.values.reduce(0) { $0 + $1.queue.count }
+        let room = configuration.globalConcurrency * 2 - inFlight - queued
+        if !leasing, room > 0 {
+            leasing = true
+            let scheduler = self.scheduler
+            let limit = min(room, 1000)
+            group.addTask {
+                do {
+                    let tasks = try await scheduler.store.leaseDueDeliveries(
+                        owner: scheduler.configuration.instanceID,
+                        now: scheduler.now(),
+                        leaseDuration: scheduler.configuration.leaseDuration,
+                        limit: limit
+                    )
+                    if !tasks.isEmpty { scheduler.send(.leased(tasks)) }
+                } catch {
+                    scheduler.logger.error("Leasing due deliveries failed", metadata: ["error": "\(error)"])
+                }
+                scheduler.send(.leaseDone)
+            }
+        }
+        if !findingFIFO {
+            findingFIFO = true
+            let scheduler = self.scheduler
+            group.addTask {
+                let ids = (try? await scheduler.store.fifoEndpointsWithPendingWork()) ?? []
+                scheduler.send(.fifoCandidates(ids))
+            }
+        }
+        refreshLanes(now: now, &group)
+        flush(now: now, &group)
+    }
+
+    /// Re-reads settings of busy lanes every few seconds (URL, secrets, limits, disabled) and drops idle ones.
+    private mutating func refreshLanes(now: Date, _ group: inout DiscardingTaskGroup) {
+        for (id, lane) in lanes {
+            if lane.isIdle, now.timeIntervalSince(lane.lastActive) > 60, lane.breaker.state == .closed {
+                lanes[id] = nil
+            } else if lane.endpoint != nil, now.timeIntervalSince(lane.loadedAt) > 2 {
+                lanes[id]?.loadedAt = now
+                load(id, &group)
+            }
+        }
+    }
+
+    private func load(_ endpointID: String, _ group: inout DiscardingTaskGroup) {
+        let scheduler = self.scheduler
+        group.addTask {
+            do {
+                let (endpoint, state) = try await scheduler.store.endpointForDelivery(endpointID)
+                scheduler.send(.loaded(endpointID: endpointID, endpoint, state))
+            } catch let error as HeraldError where error.isNotFound {
+                scheduler.send(.loadFailed(endpointID: endpointID, gone: true))
+            } catch {
+                scheduler.logger.error("Loading an endpoint failed", metadata: ["endpoint": "\(endpointID)", "error": "\(error)"])
+                scheduler.send(.loadFailed(endpointID: endpointID, gone: false))
+            }
+        }
+    }
+
+    mutating func refill(_ endpointID: String, _ group: inout DiscardingTaskGroup) {
+        guard var lane = lanes[endpointID], lane.endpoint?.fifo == true, !lane.refilling, !shuttingDown else { return }
+        lane.refilling = true
+        lanes[endpointID] = lane
+        let scheduler = self.scheduler
+        let limit = configuration.laneCapacity
+        group.addTask {
+            let tasks =
+                (try? await scheduler.store.leaseFIFODeliveries(
+                    endpointID: endpointID,
+                    owner: scheduler.configuration.instanceID,
+                    now: scheduler.now(),
+                    leaseDuration: scheduler.configuration.leaseDuration,
+                    limit: limit
+                )) ?? []
+            scheduler.send(.refilled(endpointID: endpointID, tasks))
+        }
+    }
+}

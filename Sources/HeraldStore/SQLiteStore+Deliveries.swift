@@ -1,0 +1,236 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SQLiteStore {
+    private static let taskColumns = """
+        d.message_id, d.endpoint_id, d.app_id, d.attempt_count, d.next_attempt_at, m.event_type, m.payload,
+        m.payload_expires_at
+        """
+
+    public func leaseDueDeliveries(owner: String, now: Date, leaseDuration: TimeInterval, limit: Int) async throws
+        -> [DeliveryTask]
+    {
+        try await write { context in
+            let nowMilliseconds = Column.milliseconds(now)
+            let rows = try Row.fetchAll(
+                context.db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.taskColumns) FROM delivery d JOIN message m ON m.id = d.message_id
+                        WHERE d.status IN (1, 3) AND d.fifo = 0 AND d.next_attempt_at <= ?
+                          AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= ?)
+                        ORDER BY d.next_attempt_at LIMIT ?
+                        """
+                ),
+                arguments: [nowMilliseconds, nowMilliseconds, limit]
+            )
+            return try Self.lease(rows, context.db, owner: owner, until: now.addingTimeInterval(leaseDuration), now: now)
+        }
+    }
+
+    public func leaseFIFODeliveries(endpointID: String, owner: String, now: Date, leaseDuration: TimeInterval, limit: Int)
+        async throws -> [DeliveryTask]
+    {
+        try await write { context in
+            let rows = try Row.fetchAll(
+                context.db,
+                sql: """
+                    SELECT \(Self.taskColumns) FROM delivery d JOIN message m ON m.id = d.message_id
+                    WHERE d.endpoint_id = ? AND d.status IN (1, 3) AND d.fifo = 1
+                      AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= ? OR d.lease_owner = ?)
+                    ORDER BY d.message_id LIMIT ?
+                    """,
+                arguments: [endpointID, Column.milliseconds(now), owner, limit]
+            )
+            return try Self.lease(rows, context.db, owner: owner, until: now.addingTimeInterval(leaseDuration), now: now)
+        }
+    }
+
+    public func fifoEndpointsWithPendingWork() async throws -> [String] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT endpoint_id FROM delivery WHERE status IN (1, 3) AND fifo = 1")
+        }
+    }
+
+    public func endpointForDelivery(_ endpointID: String) async throws -> (Endpoint, EndpointDeliveryState) {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM endpoint WHERE id = ?", arguments: [endpointID]) else {
+                throw HeraldError.notFound("Endpoint not found")
+            }
+            let state = EndpointDeliveryState(
+                circuit: try Column.decode(CircuitBreaker.self, row["circuit"]),
+                health: try Column.decode(EndpointHealth.self, row["health"])
+            )
+            return (try Endpoint(row: row), state)
+        }
+    }
+
+    public func recordOutcomes(_ outcomes: DeliveryOutcomes, now: Date) async throws {
+        guard !outcomes.isEmpty else { return }
+        try await write { context in
+            let db = context.db
+            let insertAttempt = try db.cachedStatement(
+                sql: """
+                    INSERT INTO attempt (id, message_id, endpoint_id, app_id, url, status, response_status_code, response,
+                        duration_ms, trigger_type, error_kind, attempt_number, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
+            let updateDelivery = try db.cachedStatement(
+                sql: """
+                    UPDATE delivery SET status = ?, attempt_count = attempt_count + ?, next_attempt_at = ?,
+                        lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+                    WHERE message_id = ? AND endpoint_id = ?
+                    """
+            )
+            let nowMilliseconds = Column.milliseconds(now)
+            for recorded in outcomes.attempts {
+                let attempt = recorded.attempt
+                try insertAttempt.execute(arguments: [
+                    attempt.id, attempt.messageID, attempt.endpointID, attempt.applicationID, attempt.url,
+                    attempt.status.rawValue, attempt.responseStatusCode, attempt.response, attempt.durationMilliseconds,
+                    attempt.trigger.rawValue, attempt.errorKind, attempt.attemptNumber, Column.milliseconds(attempt.createdAt),
+                ])
+                let counted = attempt.trigger == .scheduled ? 1 : 0
+                switch recorded.next {
+                case .succeeded:
+                    try updateDelivery.execute(arguments: [
+                        DeliveryStatus.success.rawValue, counted, nil, nowMilliseconds, attempt.messageID, attempt.endpointID,
+                    ])
+                case .retry(let at):
+                    try updateDelivery.execute(arguments: [
+                        DeliveryStatus.pending.rawValue, counted, Column.milliseconds(at), nowMilliseconds, attempt.messageID,
+                        attempt.endpointID,
+                    ])
+                case .failed:
+                    try updateDelivery.execute(arguments: [
+                        DeliveryStatus.fail.rawValue, counted, nil, nowMilliseconds, attempt.messageID, attempt.endpointID,
+                    ])
+                case .unchanged:
+                    break
+                }
+            }
+            let release = try db.cachedStatement(
+                sql: """
+                    UPDATE delivery SET status = 1, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
+                        updated_at = ?
+                    WHERE message_id = ? AND endpoint_id = ? AND status IN (1, 3)
+                    """
+            )
+            for (key, at) in outcomes.releases {
+                try release.execute(arguments: [Column.milliseconds(at), nowMilliseconds, key.messageID, key.endpointID])
+            }
+            for (endpointID, until) in outcomes.deferredEndpoints {
+                try db.execute(
+                    sql: """
+                        UPDATE delivery SET next_attempt_at = ?, status = 1, updated_at = ?
+                        WHERE endpoint_id = ? AND status IN (1, 3) AND next_attempt_at < ?
+                          AND (lease_expires_at IS NULL OR lease_expires_at <= ?)
+                        """,
+                    arguments: [Column.milliseconds(until), nowMilliseconds, endpointID, Column.milliseconds(until), nowMilliseconds]
+                )
+            }
+            for state in outcomes.endpointStates {
+                try db.execute(
+                    sql: """
+                        UPDATE endpoint SET circuit_state = ?, circuit = ?, health = ?,
+                            disabled = CASE WHEN ? THEN 1 ELSE disabled END
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        state.circuit.observableState.rawValue, try Column.json(state.circuit), try Column.json(state.health),
+                        state.disable, state.endpointID,
+                    ]
+                )
+                if state.disable { context.invalidate() }
+            }
+        }
+    }
+
+    public func requeueFailedDeliveries(application: String, endpoint: String, since: Date, until: Date?, now: Date)
+        async throws -> Int
+    {
+        try await write { context in
+            let db = context.db
+            let applicationID = try Self.applicationID(db, application)
+            let endpointID: String = try Self.endpointRow(db, applicationID: applicationID, endpoint)["id"]
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET status = 1, attempt_count = 0, next_attempt_at = ?, lease_owner = NULL,
+                        lease_expires_at = NULL, updated_at = ?
+                    WHERE endpoint_id = ? AND status = 2 AND created_at >= ? AND created_at <= ?
+                    """,
+                arguments: [
+                    Column.milliseconds(now), Column.milliseconds(now), endpointID, Column.milliseconds(since),
+                    Column.milliseconds(until ?? now) as Int64,
+                ]
+            )
+            return db.changesCount
+        }
+    }
+
+    public func deliveryForResend(application: String, message: String, endpoint: String, now: Date) async throws
+        -> (Endpoint, DeliveryTask)
+    {
+        try await write { context in
+            let db = context.db
+            let applicationID = try Self.applicationID(db, application)
+            let messageRow = try Self.messageRow(db, applicationID: applicationID, message)
+            let endpoint = try Endpoint(row: Self.endpointRow(db, applicationID: applicationID, endpoint))
+            let message = try Message(row: messageRow, now: now)
+            guard let payload = message.payload else {
+                throw HeraldError.gone("The message's payload has expired or was expunged; it cannot be resent")
+            }
+            // A resend to an endpoint the message never went to starts a delivery record for it.
+            try db.execute(
+                sql: """
+                    INSERT INTO delivery (message_id, endpoint_id, app_id, status, fifo, next_attempt_at, created_at, updated_at)
+                    VALUES (?, ?, ?, 2, ?, NULL, ?, ?) ON CONFLICT DO NOTHING
+                    """,
+                arguments: [message.id, endpoint.id, applicationID, endpoint.fifo, Column.milliseconds(now), Column.milliseconds(now)]
+            )
+            let attempts = try Int.fetchOne(
+                db,
+                sql: "SELECT attempt_count FROM delivery WHERE message_id = ? AND endpoint_id = ?",
+                arguments: [message.id, endpoint.id]
+            ) ?? 0
+            let task = DeliveryTask(
+                messageID: message.id,
+                endpointID: endpoint.id,
+                applicationID: applicationID,
+                eventType: message.eventType,
+                payload: payload,
+                attemptCount: attempts,
+                nextAttemptAt: now
+            )
+            return (endpoint, task)
+        }
+    }
+
+    private static func lease(_ rows: [Row], _ db: Database, owner: String, until: Date, now: Date) throws -> [DeliveryTask] {
+        let statement = try db.cachedStatement(
+            sql: """
+                UPDATE delivery SET status = 3, lease_owner = ?, lease_expires_at = ?, updated_at = ?
+                WHERE message_id = ? AND endpoint_id = ?
+                """
+        )
+        let untilMilliseconds = Column.milliseconds(until)
+        let nowMilliseconds = Column.milliseconds(now)
+        return try rows.map { row in
+            let messageID: String = row["message_id"]
+            let endpointID: String = row["endpoint_id"]
+            try statement.execute(arguments: [owner, untilMilliseconds, nowMilliseconds, messageID, endpointID])
+            let expiresAt: Int64 = row["payload_expires_at"]
+            let payload: Data? = expiresAt > nowMilliseconds ? row["payload"] : nil
+            return DeliveryTask(
+                messageID: messageID,
+                endpointID: endpointID,
+                applicationID: row["app_id"],
+                eventType: row["event_type"],
+                payload: payload.map { [UInt8]($0) },
+                attemptCount: row["attempt_count"],
+                nextAttemptAt: Column.date(row["next_attempt_at"] ?? nowMilliseconds)
+            )
+        }
+    }
+}
