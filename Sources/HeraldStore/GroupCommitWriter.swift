@@ -75,6 +75,25 @@ final class WriteContext {
         self.db = db
     }
 
+    /// Runs `body` in a savepoint, so that its failure undoes only its own changes. The savepoint statements are
+    /// prepared once per connection (GRDB's `inSavepoint` compiles them on every call).
+    func inSavepoint<T>(_ body: () throws -> T) -> Result<T, any Error> {
+        do {
+            try db.cachedStatement(sql: "SAVEPOINT job").execute()
+        } catch {
+            return .failure(error)
+        }
+        do {
+            let value = try body()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            return .success(value)
+        } catch {
+            try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job").execute()
+            try? db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            return .failure(error)
+        }
+    }
+
     /// Forgets cached lookups after a job changed applications or endpoints.
     func invalidate() {
         endpointsByApplication.removeAll()

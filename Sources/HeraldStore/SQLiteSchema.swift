@@ -64,7 +64,6 @@ enum SQLiteSchema {
                     CREATE UNIQUE INDEX message_by_event_id ON message(app_id, event_id) WHERE event_id IS NOT NULL;
                     CREATE INDEX message_by_app ON message(app_id, id);
                     CREATE INDEX message_by_app_type ON message(app_id, event_type, id);
-                    CREATE INDEX message_by_payload_expiry ON message(payload_expires_at) WHERE payload IS NOT NULL;
                     CREATE TABLE message_channel (
                         app_id TEXT NOT NULL,
                         channel TEXT NOT NULL,
@@ -87,7 +86,6 @@ enum SQLiteSchema {
                         PRIMARY KEY (message_id, endpoint_id)
                     ) WITHOUT ROWID;
                     CREATE INDEX delivery_by_endpoint ON delivery(endpoint_id, message_id);
-                    CREATE INDEX delivery_by_endpoint_status ON delivery(endpoint_id, status, created_at);
                     CREATE INDEX delivery_due ON delivery(next_attempt_at) WHERE status IN (1, 3) AND fifo = 0;
                     CREATE INDEX delivery_fifo ON delivery(endpoint_id, message_id) WHERE status IN (1, 3) AND fifo = 1;
                     CREATE TABLE attempt (

@@ -18,6 +18,9 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB switches the writer to synchronous=NORMAL in WAL mode after `prepareDatabase`; with NORMAL a
+        // commit is not fsynced and can be lost with the machine. Herald answers 202 only after the fsync.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try SQLiteSchema.migrator.migrate(pool)
         committer = GroupCommitWriter(writer: pool)
     }
@@ -28,16 +31,7 @@ public final class SQLiteStore: Store {
         await committer.perform(
             GroupCommitWriter.Job(
                 run: { context in
-                    do {
-                        var value: T?
-                        try context.db.inSavepoint {
-                            value = try work(context)
-                            return .commit
-                        }
-                        box.result = value.map { .success($0) }
-                    } catch {
-                        box.result = .failure(error)
-                    }
+                    box.result = context.inSavepoint { try work(context) }
                 },
                 fail: { error in box.result = .failure(error) }
             )
@@ -62,9 +56,9 @@ private final class ResultBox<T>: @unchecked Sendable {
 }
 
 extension SQLiteStore {
-    /// The journal mode and synchronous level in force, for checks that durability settings hold.
+    /// The journal mode and the writer connection's synchronous level, for checks that durability settings hold.
     public func pragmas() async throws -> (journalMode: String, synchronous: Int) {
-        try await read { db in
+        try await pool.writeWithoutTransaction { db in
             (
                 try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
                 try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1

@@ -26,7 +26,8 @@ import Testing
             expectError(basic, .unauthorized, code: "authentication_failed")
             let bare = try await api.request(.get, "/api/v1/app", token: nil, headers: [.authorization: TestAPI.adminToken])
             expectError(bare, .unauthorized, code: "authentication_failed")
-            expectError(try await api.request(.get, "/api/v1/openapi.yaml", token: nil), .unauthorized, code: "authentication_failed")
+            expectError(
+                try await api.request(.get, "/api/v1/openapi.yaml", token: nil), .unauthorized, code: "authentication_failed")
             // Nothing was created by the refused POST.
             #expect(try await api.get("/api/v1/app").data.isEmpty)
         }
@@ -54,8 +55,12 @@ import Testing
             expectError(try await api.get("/api/v1/app/app_unknown"), .notFound, code: "not_found")
             expectError(try await api.get("/api/v1/app/app_unknown/endpoint"), .notFound, code: "not_found")
             expectError(try await api.get("/api/v1/app/app_unknown/msg"), .notFound, code: "not_found")
-            expectError(try await api.post("/api/v1/app/app_unknown/msg", #"{"eventType":"a","payload":{}}"#), .notFound, code: "not_found")
-            expectError(try await api.put("/api/v1/app/app_unknown/endpoint/e", #"{"url":"https://e.com"}"#), .notFound, code: "not_found")
+            expectError(
+                try await api.post("/api/v1/app/app_unknown/msg", #"{"eventType":"a","payload":{}}"#), .notFound,
+                code: "not_found")
+            expectError(
+                try await api.put("/api/v1/app/app_unknown/endpoint/e", #"{"url":"https://e.com"}"#), .notFound, code: "not_found"
+            )
             let app = try await api.createApplication()
             expectError(try await api.get("/api/v1/app/\(app)/endpoint/ep_unknown"), .notFound, code: "not_found")
             expectError(try await api.get("/api/v1/app/\(app)/msg/msg_unknown"), .notFound, code: "not_found")

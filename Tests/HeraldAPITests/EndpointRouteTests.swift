@@ -241,8 +241,11 @@ import WebhookSignature
             let endpoint = try await api.createEndpoint(app: app)
             let path = "/api/v1/app/\(app)/endpoint/\(endpoint)/headers"
             #expect(try await api.put(path, #"{"headers":{"X-Keep":"1"}}"#).status == .noContent)
-            expectValidationError(try await api.put(path, #"{"headers":{"webhook-id":"x"}}"#), at: ["body", "headers", "webhook-id"])
-            expectValidationError(try await api.patch(path, #"{"headers":{"Webhook-Signature":"x"}}"#), at: ["body", "headers", "Webhook-Signature"])
+            expectValidationError(
+                try await api.put(path, #"{"headers":{"webhook-id":"x"}}"#), at: ["body", "headers", "webhook-id"])
+            expectValidationError(
+                try await api.patch(path, #"{"headers":{"Webhook-Signature":"x"}}"#),
+                at: ["body", "headers", "Webhook-Signature"])
             expectValidationError(
                 try await api.post("/api/v1/app/\(app)/endpoint", #"{"url":"https://e.com","headers":{"content-type":"x"}}"#),
                 at: ["body", "headers", "content-type"]

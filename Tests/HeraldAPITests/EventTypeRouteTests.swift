@@ -32,7 +32,8 @@ import Testing
             #expect(created["name"] == "invoice.paid")
             #expect(created["description"] == "Paid")
 
-            let updated = try await api.put("/api/v1/event-type/invoice.paid", #"{"description":"Invoice paid","deprecated":true}"#)
+            let updated = try await api.put(
+                "/api/v1/event-type/invoice.paid", #"{"description":"Invoice paid","deprecated":true}"#)
             #expect(updated.status == .ok)
             #expect(updated["name"] == "invoice.paid")
             #expect(updated["description"] == "Invoice paid")
@@ -43,7 +44,8 @@ import Testing
 
     @Test func patchLeavesAbsentFieldsAndNullClearsGroupName() async throws {
         try await TestAPI.run { api in
-            _ = try await api.post("/api/v1/event-type", #"{"name":"user.created","description":"Signed up","groupName":"users"}"#)
+            _ = try await api.post(
+                "/api/v1/event-type", #"{"name":"user.created","description":"Signed up","groupName":"users"}"#)
             let deprecated = try await api.patch("/api/v1/event-type/user.created", #"{"deprecated":true}"#)
             #expect(deprecated.status == .ok)
             #expect(deprecated["deprecated"] == true)
@@ -105,7 +107,8 @@ import Testing
     @Test func creatingADuplicateEventTypeIsAConflict() async throws {
         try await TestAPI.run { api in
             #expect(try await api.post("/api/v1/event-type", #"{"name":"dup","description":"one"}"#).status == .created)
-            expectError(try await api.post("/api/v1/event-type", #"{"name":"dup","description":"two"}"#), .conflict, code: "conflict")
+            expectError(
+                try await api.post("/api/v1/event-type", #"{"name":"dup","description":"two"}"#), .conflict, code: "conflict")
             #expect(try await api.get("/api/v1/event-type/dup")["description"] == "one")
         }
     }
@@ -113,7 +116,8 @@ import Testing
     @Test func invalidEventTypesAreRefusedWith422() async throws {
         try await TestAPI.run { api in
             expectValidationError(try await api.post("/api/v1/event-type", #"{"description":"no name"}"#), at: ["body", "name"])
-            expectValidationError(try await api.post("/api/v1/event-type", #"{"name":"has space","description":"x"}"#), at: ["body", "name"])
+            expectValidationError(
+                try await api.post("/api/v1/event-type", #"{"name":"has space","description":"x"}"#), at: ["body", "name"])
             expectValidationError(try await api.post("/api/v1/event-type", #"{"name":"x"}"#), at: ["body", "description"])
             expectValidationError(
                 try await api.post("/api/v1/event-type", #"{"name":"x","description":"x","schemas":{"1":"not a schema"}}"#),

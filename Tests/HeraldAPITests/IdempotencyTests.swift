@@ -17,7 +17,8 @@ import Testing
             #expect(first.headers[HTTPField.Name("idempotent-replayed")!] == nil)
 
             // Even with another body, the repeat gets the first answer.
-            let repeated = try await api.request(.post, path, #"{"eventType":"other","payload":{}}"#, headers: [Self.key: "order-1"])
+            let repeated = try await api.request(
+                .post, path, #"{"eventType":"other","payload":{}}"#, headers: [Self.key: "order-1"])
             #expect(repeated.status == .accepted)
             #expect(repeated.text == first.text)
             #expect(repeated.headers[HTTPField.Name("idempotent-replayed")!] == "true")

@@ -44,14 +44,18 @@ struct OddRequest: Sendable, CustomTestStringConvertible {
         InvalidRequest(.post, "/api/v1/app/acme/endpoint", #"{"url":"ftp://e.com"}"#, at: "body", "url"),
         InvalidRequest(.post, "/api/v1/app/acme/endpoint", #"{"url":"not a url"}"#, at: "body", "url"),
         InvalidRequest(.post, "/api/v1/app/acme/endpoint", #"{"url":"https://e.com","eventTypes":[]}"#, at: "body", "eventTypes"),
-        InvalidRequest(.post, "/api/v1/app/acme/endpoint", #"{"url":"https://e.com","throttleRate":0}"#, at: "body", "throttleRate"),
+        InvalidRequest(
+            .post, "/api/v1/app/acme/endpoint", #"{"url":"https://e.com","throttleRate":0}"#, at: "body", "throttleRate"),
         InvalidRequest(.post, "/api/v1/app/acme/endpoint", #"{"url":"https://e.com","uid":"a b"}"#, at: "body", "uid"),
-        InvalidRequest(.post, "/api/v1/app/acme/endpoint", #"{"url":"https://e.com","channels":["a b"]}"#, at: "body", "channels", "0"),
+        InvalidRequest(
+            .post, "/api/v1/app/acme/endpoint", #"{"url":"https://e.com","channels":["a b"]}"#, at: "body", "channels", "0"),
         InvalidRequest(.post, "/api/v1/app/acme/endpoint", #"{"url":"https://e.com","secret":"nope"}"#, at: "body", "secret"),
-        InvalidRequest(.put, "/api/v1/app/acme/endpoint/hook", #"{"url":"https://e.com","eventTypes":[]}"#, at: "body", "eventTypes"),
+        InvalidRequest(
+            .put, "/api/v1/app/acme/endpoint/hook", #"{"url":"https://e.com","eventTypes":[]}"#, at: "body", "eventTypes"),
         InvalidRequest(.patch, "/api/v1/app/acme/endpoint/hook", #"{"eventTypes":[]}"#, at: "body", "eventTypes"),
         InvalidRequest(.patch, "/api/v1/app/acme/endpoint/hook", #"{"url":"//e.com"}"#, at: "body", "url"),
-        InvalidRequest(.put, "/api/v1/app/acme/endpoint/hook/headers", #"{"headers":{"X-A":"a\nb"}}"#, at: "body", "headers", "X-A"),
+        InvalidRequest(
+            .put, "/api/v1/app/acme/endpoint/hook/headers", #"{"headers":{"X-A":"a\nb"}}"#, at: "body", "headers", "X-A"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":[1]}"#, at: "body", "payload"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":"x"}"#, at: "body", "payload"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a"}"#, at: "body", "payload"),
@@ -92,7 +96,8 @@ struct OddRequest: Sendable, CustomTestStringConvertible {
         OddRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":"# + String(repeating: "[", count: 1500)),
         OddRequest(
             .post, "/api/v1/app/acme/msg",
-            #"{"eventType":"a","payload":{"a":"# + String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000) + "}}"
+            #"{"eventType":"a","payload":{"a":"# + String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000)
+                + "}}"
         ),
         OddRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":{},"payload":[1]}"#),
         OddRequest(.post, "/api/v1/app/acme/endpoint/hook/secret/rotate", "[]"),

@@ -143,7 +143,8 @@ import Testing
         try await TestAPI.run { api in
             let app = try await api.createApplication()
             _ = try await api.sendMessage(app: app, #"{"eventType":"user.created","payload":{},"eventId":"evt-1"}"#)
-            let again = try await api.post("/api/v1/app/\(app)/msg", #"{"eventType":"user.created","payload":{},"eventId":"evt-1"}"#)
+            let again = try await api.post(
+                "/api/v1/app/\(app)/msg", #"{"eventType":"user.created","payload":{},"eventId":"evt-1"}"#)
             expectError(again, .conflict, code: "conflict")
             #expect(try await api.get("/api/v1/app/\(app)/msg").data.count == 1)
         }

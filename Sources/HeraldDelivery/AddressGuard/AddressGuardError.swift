@@ -61,7 +61,10 @@ public struct AddressGuardError: Error, Sendable, Hashable, CustomStringConverti
         switch reason {
         case .blockedAddress(let host, let address, let blockedClass, let embedded):
             let why = embedded.map { "\(blockedClass), embedding \($0.address), \($0.blockedClass)" } ?? blockedClass
-            let subject = host == address.description ? "The address \(address)" : "The host \(quoted(host)) resolves to \(address), which"
+            var subject = "The host \(quoted(host)) resolves to \(address), which"
+            if host == address.description {
+                subject = "The address \(address)"
+            }
             return "\(subject) is blocked (\(why)); allow it with HERALD_ALLOWED_NETWORKS if intended."
         case .unresolvable(let host, let detail):
             return "The host \(quoted(host)) could not be resolved" + (detail.map { ": \($0)." } ?? ".")

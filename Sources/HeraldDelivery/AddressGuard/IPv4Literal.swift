@@ -3,7 +3,7 @@
 /// One to four dot-separated parts, each decimal, octal with a leading `0` or hex with `0x`; the last part fills the
 /// remaining bytes, so `127.1`, `0x7f000001`, `2130706433` and `017700000001` are all `127.0.0.1`. A single trailing dot
 /// is ignored. As in the WHATWG URL standard, a host whose last label is a number is an IPv4 literal or nothing:
-/// `1.2.3.256` and `08.0.0.1` are invalid, never names to look up.
+/// `1.2.3.256`, `08.0.0.1` and a bare `0x` are invalid, never names to look up.
 enum IPv4Literal: Sendable, Hashable {
     /// The host is an IPv4 literal denoting this address.
     case address(IPAddress)

@@ -1,5 +1,7 @@
-@testable import HeraldDelivery
+import Foundation
 import Testing
+
+@testable import HeraldDelivery
 
 @Suite struct AddressGuardTests {
     /// A resolver for hosts that must never reach DNS.
@@ -35,6 +37,18 @@ import Testing
         let policy = try AddressPolicy(parsingAllowedNetworks: "127.0.0.0/8")
         let guard_ = AddressGuard(policy: policy, resolver: Self.noDNS)
         #expect(try await guard_.vet(host: host) == IPAddress("127.0.0.1"))
+    }
+
+    @Test(arguments: [
+        "http://127%2E1/", "http://0x7f000001:8080/hook", "http://[::ffff:7f00:1]/", "https://user:secret@0177.1/",
+        "http://[fe80::1%25eth0]/", "http://2130706433./",
+    ])
+    func hostsOfURLsPointingAtLoopbackInDisguiseAreRefused(url: String) async throws {
+        let host = try #require(URL(string: url)?.host)
+        let guard_ = AddressGuard(policy: AddressPolicy(), resolver: Self.noDNS)
+        let error = await #expect(throws: AddressGuardError.self) { try await guard_.vet(host: host) }
+        #expect(error?.isBlockedAddress == true || host.contains("%"))
+        #expect(error?.description.contains("secret") == false)
     }
 
     @Test(arguments: [
@@ -96,10 +110,11 @@ import Testing
         let guard_ = AddressGuard(policy: AddressPolicy(), resolver: Self.answering(["93.184.216.34", "10.0.0.5", "1.1.1.1"]))
         let error = await #expect(throws: AddressGuardError.self) { try await guard_.vet(host: "rebind.example") }
         #expect(error?.isBlockedAddress == true)
-        #expect(error?.description == """
-            The host "rebind.example" resolves to 10.0.0.5, which is blocked (private); \
-            allow it with HERALD_ALLOWED_NETWORKS if intended.
-            """)
+        #expect(
+            error?.description == """
+                The host "rebind.example" resolves to 10.0.0.5, which is blocked (private); \
+                allow it with HERALD_ALLOWED_NETWORKS if intended.
+                """)
     }
 
     @Test func aHostNameResolvingToABlockedIPv6AddressIsRefused() async throws {

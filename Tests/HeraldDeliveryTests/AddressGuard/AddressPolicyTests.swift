@@ -78,9 +78,12 @@ import Testing
 
     @Test func theAllowedNetworksListAcceptsSpacesAndSeveralEntries() throws {
         let policy = try AddressPolicy(parsingAllowedNetworks: " 127.0.0.0/8 ,  ::1/128,10.1.0.0/16 ")
-        #expect(policy == AddressPolicy(allowedNetworks: [
-            try IPNetwork(parsing: "127.0.0.0/8"), try IPNetwork(parsing: "::1/128"), try IPNetwork(parsing: "10.1.0.0/16"),
-        ]))
+        #expect(
+            policy
+                == AddressPolicy(allowedNetworks: [
+                    try IPNetwork(parsing: "127.0.0.0/8"), try IPNetwork(parsing: "::1/128"),
+                    try IPNetwork(parsing: "10.1.0.0/16"),
+                ]))
         #expect(policy.blockedClass(of: try #require(IPAddress("::1"))) == nil)
         #expect(policy.blockedClass(of: try #require(IPAddress("10.1.200.3"))) == nil)
         #expect(policy.blockedClass(of: try #require(IPAddress("10.2.0.1"))) == "private")
