@@ -20,17 +20,20 @@ extension SQLiteStore {
             }
             try db.execute(
                 sql: "INSERT INTO idempotency_key (key, completed, expires_at) VALUES (?, 0, ?)",
-                arguments: [key, nowMilliseconds + Int64(lifetime * 1000)]
+                arguments: [key, nowMilliseconds + Int64(min(lifetime, idempotencyClaimTimeout) * 1000)]
             )
             return .acquired
         }
     }
 
-    public func completeIdempotencyKey(_ key: String, response: StoredResponse) async throws {
+    public func completeIdempotencyKey(_ key: String, response: StoredResponse, expiresAt: Date) async throws {
         try await write { context in
             try context.db.execute(
-                sql: "UPDATE idempotency_key SET completed = 1, status_code = ?, content_type = ?, body = ? WHERE key = ?",
-                arguments: [response.status, response.contentType, Data(response.body), key]
+                sql: """
+                    UPDATE idempotency_key SET completed = 1, status_code = ?, content_type = ?, body = ?, expires_at = ?
+                    WHERE key = ?
+                    """,
+                arguments: [response.status, response.contentType, Data(response.body), Column.milliseconds(expiresAt), key]
             )
         }
     }

@@ -6,6 +6,9 @@ import HeraldCore
 /// Arguments named `application` take an application id or uid; `endpoint` and `message` take an id or uid
 /// (a message's uid is its `eventId`) and are looked up only inside that application, so tenants never see
 /// each other's data. Missing things throw ``HeraldError/notFound(_:)``; duplicates ``HeraldError/conflict(_:)``.
+/// How long an idempotency claim holds while its request runs; past it, a claim left by a crash lapses.
+public let idempotencyClaimTimeout: TimeInterval = 60
+
 public protocol Store: Sendable {
     // MARK: Applications
     func insertApplication(_ application: Application) async throws -> Application
@@ -88,8 +91,10 @@ public protocol Store: Sendable {
 
     // MARK: Idempotency
     /// Claims `key` for one request; a later claim sees the first one in progress or its stored response.
+    /// A claim never completed (its process died) lapses after ``idempotencyClaimTimeout``.
     func claimIdempotencyKey(_ key: String, now: Date, lifetime: TimeInterval) async throws -> IdempotencyClaim
-    func completeIdempotencyKey(_ key: String, response: StoredResponse) async throws
+    /// Stores the response to replay for `key` until `expiresAt`.
+    func completeIdempotencyKey(_ key: String, response: StoredResponse, expiresAt: Date) async throws
     /// Gives the key up (the request failed), so that a retry with the same key can act.
     func releaseIdempotencyKey(_ key: String) async throws
 }

@@ -23,9 +23,24 @@ import Testing
             #expect(try await store.claimIdempotencyKey("k", now: now, lifetime: 60) == .acquired)
             #expect(try await store.claimIdempotencyKey("k", now: now, lifetime: 60) == .inProgress)
             let response = StoredResponse(status: 202, contentType: "application/json", body: Array("{}".utf8))
-            try await store.completeIdempotencyKey("k", response: response)
+            try await store.completeIdempotencyKey("k", response: response, expiresAt: now.addingTimeInterval(60))
             #expect(try await store.claimIdempotencyKey("k", now: now.addingTimeInterval(30), lifetime: 60) == .completed(response))
             #expect(try await store.claimIdempotencyKey("k", now: now.addingTimeInterval(61), lifetime: 60) == .acquired)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func claimAbandonedByACrashLapsesAfterTheClaimTimeout(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
+            let now = Date()
+            let day: TimeInterval = 86_400
+            let timeout = idempotencyClaimTimeout
+            let first = try await store.claimIdempotencyKey("k", now: now, lifetime: day)
+            let whileRunning = try await store.claimIdempotencyKey("k", now: now.addingTimeInterval(timeout - 1), lifetime: day)
+            let afterCrash = try await store.claimIdempotencyKey("k", now: now.addingTimeInterval(timeout + 1), lifetime: day)
+            #expect(first == .acquired)
+            #expect(whileRunning == .inProgress)
+            #expect(afterCrash == .acquired)
         }
     }
 

@@ -71,7 +71,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
             contentType: response.headers[.contentType],
             body: collector.bytes
         )
-        try await store.completeIdempotencyKey(storageKey, response: stored)
+        try await store.completeIdempotencyKey(storageKey, response: stored, expiresAt: Date().addingTimeInterval(lifetime))
         var replayable = response
         replayable.body = ResponseBody(byteBuffer: ByteBuffer(bytes: collector.bytes))
         return replayable

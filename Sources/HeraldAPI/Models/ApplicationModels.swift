@@ -48,6 +48,7 @@ struct ApplicationPatch: Decodable, Sendable {
     }
 
     func validate() throws {
+        if case .null = name { throw ValidationError(["body", "name"], "An application's name cannot be null", type: "missing") }
         if let name = name.value { try Validate.nonEmpty(name, ["name"]) }
         if let uid = uid.value { try Validate.identifier(uid, ["uid"]) }
         try Validate.throttleRate(throttleRate.value)

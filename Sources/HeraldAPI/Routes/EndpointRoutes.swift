@@ -71,8 +71,12 @@ struct EndpointRoutes {
         }
         router.get(.init(Self.item + "/headers")) { request, context in
             let headers = try await endpoint(request, context).headers
+            // Credentials go out with deliveries but are never read back: they are listed by name only.
             return try JSONCoding.response(
-                EndpointHeadersOut(headers: headers, sensitive: headers.keys.filter(Self.isSensitive).sorted())
+                EndpointHeadersOut(
+                    headers: headers.filter { !Self.isSensitive($0.key) },
+                    sensitive: headers.keys.filter(Self.isSensitive).sorted()
+                )
             )
         }
         router.put(.init(Self.item + "/headers")) { request, context in

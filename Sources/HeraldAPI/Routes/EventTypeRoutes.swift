@@ -31,7 +31,12 @@ struct EventTypeRoutes {
         }
         router.put("/api/v1/event-type/{event_type_name}") { request, context in
             let name = try request.pathParameter("event_type_name", context)
-            try Validate.identifier(name, ["name"])
+            do {
+                try Validate.identifier(name, ["name"])
+            } catch var error as ValidationError {
+                error.issues = error.issues.map { ValidationError.Issue(loc: ["path", "event_type_name"], msg: $0.msg) }
+                throw error
+            }
             let input = try await decode(request, context)
             try input.validate(requireName: false)
             let now = Date()

@@ -77,7 +77,9 @@ enum JSONCoding {
         case is Double.Type: "a number"
         case is [String].Type: "an array of strings"
         case is [String: String].Type: "an object of strings"
-        default: "a value of type \(type)"
+        default:
+            String(describing: type).hasPrefix("Dictionary") ? "a JSON object"
+                : String(describing: type).hasPrefix("Array") ? "a JSON array" : "a different type of value"
         }
     }
 

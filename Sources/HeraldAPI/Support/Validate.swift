@@ -58,11 +58,19 @@ enum Validate {
 
     /// Parses an endpoint secret given by a client.
     static func secret(_ value: String, _ field: [String]) throws -> WebhookSecret {
+        let secret: WebhookSecret
         do {
-            return try WebhookSecret(parsing: value)
+            secret = try WebhookSecret(parsing: value)
         } catch {
             throw ValidationError(["body"] + field, "Invalid secret: \(error.description)")
         }
+        guard secret.kind != .ed25519Public else {
+            throw ValidationError(
+                ["body"] + field,
+                "A public key (whpk_) cannot sign; give the signing key (whsk_) or an HMAC secret (whsec_)"
+            )
+        }
+        return secret
     }
 
     /// An endpoint's own retry schedule (`"5s,1m"`); nil means the server's.
