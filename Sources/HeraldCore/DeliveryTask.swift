@@ -51,10 +51,18 @@ public struct IngestHandoff: Sendable {
     public var owner: String
     public var leaseDuration: TimeInterval
     public var deliver: @Sendable ([DeliveryTask]) -> Void
+    /// Told the id of an endpoint whose settings changed (URL, secrets, limits), after the change committed.
+    public var endpointChanged: @Sendable (String) -> Void
 
-    public init(owner: String, leaseDuration: TimeInterval, deliver: @escaping @Sendable ([DeliveryTask]) -> Void) {
+    public init(
+        owner: String,
+        leaseDuration: TimeInterval,
+        deliver: @escaping @Sendable ([DeliveryTask]) -> Void,
+        endpointChanged: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.owner = owner
         self.leaseDuration = leaseDuration
         self.deliver = deliver
+        self.endpointChanged = endpointChanged
     }
 }

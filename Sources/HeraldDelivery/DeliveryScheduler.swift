@@ -14,13 +14,16 @@ public final class DeliveryScheduler: Service, Sendable {
     enum Event: Sendable {
         case fresh([DeliveryTask])
         case leased([DeliveryTask])
-        case leaseDone
+        /// A lease query finished; `full` when it returned as many rows as asked (more may be due).
+        case leaseDone(full: Bool)
         case fifoCandidates([String])
         case refilled(endpointID: String, [DeliveryTask])
         case loaded(endpointID: String, Endpoint, EndpointDeliveryState)
         case loadFailed(endpointID: String, gone: Bool)
         case attempted(DeliveryTask, Dispatcher.Result, startedAt: Date)
-        case flushed
+        /// A batch of outcomes was written; its deliveries may be taken again.
+        case flushed([DeliveryKey])
+        case endpointChanged(String)
         case tick
         case wake(endpointID: String)
         case shutdown
@@ -47,7 +50,7 @@ public final class DeliveryScheduler: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.now = now
-        clients = HTTPClientPool(timeout: configuration.requestTimeout, connectionsPerHost: configuration.endpointConcurrency)
+        clients = HTTPClientPool(timeout: configuration.requestTimeout, connectionsPerHost: configuration.globalConcurrency)
         dispatcher = Dispatcher(
             configuration: configuration,
             clients: clients,
@@ -60,9 +63,12 @@ public final class DeliveryScheduler: Service, Sendable {
     public func run() async throws {
         let input = self.input
         store.installIngestHandoff(
-            IngestHandoff(owner: configuration.instanceID, leaseDuration: configuration.leaseDuration) { tasks in
-                input.yield(.fresh(tasks))
-            }
+            IngestHandoff(
+                owner: configuration.instanceID,
+                leaseDuration: configuration.leaseDuration,
+                deliver: { tasks in input.yield(.fresh(tasks)) },
+                endpointChanged: { endpointID in input.yield(.endpointChanged(endpointID)) }
+            )
         )
         defer { store.installIngestHandoff(nil) }
         await withGracefulShutdownHandler {

@@ -25,10 +25,13 @@ actor HTTPClientPool {
             connect: .milliseconds(Int64(min(timeout, 10) * 1000)),
             read: .milliseconds(Int64(timeout * 1000))
         )
+        // Lanes enforce each endpoint's cap; endpoints sharing a host must not share (and starve) connections.
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60),
             concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost
         )
+        // A refused connection is an attempt outcome; retrying it until the deadline would only hide it.
+        configuration.connectionPool.retryConnectionEstablishment = false
         self.configuration = configuration
         self.maximumClients = maximumClients
     }

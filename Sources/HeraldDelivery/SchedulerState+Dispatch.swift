@@ -67,10 +67,9 @@ extension SchedulerState {
         }
     }
 
-    /// Gives the lane's queued deliveries back to the store, due at `at`.
+    /// Gives the lane's queued deliveries back to the store, due at `at`. They stay known until that is written.
     mutating func release(_ lane: inout EndpointLane, at: Date) {
         for task in lane.queue {
-            known.remove(task.key)
             outcomes.releases.append((task.key, at))
         }
         lane.queue.removeAll()
@@ -167,8 +166,6 @@ extension SchedulerState {
             retried.attemptCount = attemptNumber
             retried.nextAttemptAt = at
             lane.queue.insert(retried, at: 0)
-        } else {
-            known.remove(task.key)
         }
         if disable, var disabledEndpoint = endpoint, !disabledEndpoint.disabled {
             disabledEndpoint.disabled = true
@@ -186,6 +183,7 @@ extension SchedulerState {
         lanes[task.endpointID] = lane
         if lane.fifo, lane.queue.isEmpty { refill(task.endpointID, &group) }
         pump(task.endpointID, now: now, &group)
+        if moreDue, !leasing { poll(now: now, &group) }
         flush(now: now, &group)
     }
 
@@ -195,10 +193,12 @@ extension SchedulerState {
         flushing = true
         let batch = outcomes
         outcomes = DeliveryOutcomes()
+        let keys = batch.attempts.map { DeliveryKey(messageID: $0.attempt.messageID, endpointID: $0.attempt.endpointID) }
+            + batch.releases.map(\.key)
         let scheduler = self.scheduler
         group.addTask {
             await scheduler.record(batch)
-            scheduler.send(.flushed)
+            scheduler.send(.flushed(keys))
         }
     }
 

@@ -12,6 +12,8 @@ struct SchedulerState {
     var known: Set<DeliveryKey> = []
     var inFlight = 0
     var leasing = false
+    /// The last lease came back full: more is due, so lease again as soon as there is room.
+    var moreDue = false
     var findingFIFO = false
     var outcomes = DeliveryOutcomes()
     var flushing = false
@@ -31,8 +33,10 @@ struct SchedulerState {
             accept(tasks, now: now, fresh: true, &group)
         case .leased(let tasks):
             accept(tasks, now: now, fresh: false, &group)
-        case .leaseDone:
+        case .leaseDone(let full):
             leasing = false
+            moreDue = full
+            if full { poll(now: now, &group) }
         case .fifoCandidates(let endpointIDs):
             findingFIFO = false
             for id in endpointIDs where !shuttingDown {
@@ -60,9 +64,12 @@ struct SchedulerState {
             }
         case .attempted(let task, let result, let startedAt):
             finish(task, result, startedAt: startedAt, now: now, &group)
-        case .flushed:
+        case .flushed(let keys):
             flushing = false
+            for key in keys where !isHeld(key) { known.remove(key) }
             flush(now: now, &group)
+        case .endpointChanged(let endpointID):
+            if lanes[endpointID]?.endpoint != nil { load(endpointID, &group) }
         case .tick:
             poll(now: now, &group)
         case .wake(let endpointID):
@@ -75,6 +82,12 @@ struct SchedulerState {
         }
         if shuttingDown, inFlight == 0 || graceOver, !flushing { return await endShutdown(now: now) }
         return false
+    }
+
+    /// Whether a delivery is queued or in flight here (as opposed to only awaiting its outcome's write).
+    func isHeld(_ key: DeliveryKey) -> Bool {
+        guard let lane = lanes[key.endpointID] else { return false }
+        return lane.inFlight[key] != nil || lane.queue.contains { $0.key == key }
     }
 
     // MARK: Taking work
@@ -113,11 +126,11 @@ struct SchedulerState {
         flush(now: now, &group)
     }
 
-    private mutating func poll(now: Date, _ group: inout DiscardingTaskGroup) {
+    mutating func poll(now: Date, _ group: inout DiscardingTaskGroup) {
         guard !shuttingDown else { return }
         let queued = lanes.values.reduce(0) { $0 + $1.queue.count }
         let room = configuration.globalConcurrency * 2 - inFlight - queued
-        if !leasing, room > 0 {
+        if !leasing, room > configuration.globalConcurrency / 2 || (room > 0 && !moreDue) {
             leasing = true
             let scheduler = self.scheduler
             let limit = min(room, 1000)
@@ -130,10 +143,11 @@ struct SchedulerState {
                         limit: limit
                     )
                     if !tasks.isEmpty { scheduler.send(.leased(tasks)) }
+                    scheduler.send(.leaseDone(full: tasks.count == limit))
                 } catch {
                     scheduler.logger.error("Leasing due deliveries failed", metadata: ["error": "\(error)"])
+                    scheduler.send(.leaseDone(full: false))
                 }
-                scheduler.send(.leaseDone)
             }
         }
         if !findingFIFO {

@@ -35,7 +35,7 @@ extension SQLiteStore {
         _ endpoint: String,
         _ change: @escaping @Sendable (inout Endpoint) throws -> Void
     ) async throws -> Endpoint {
-        try await write { context in
+        let updated = try await write { context in
             context.invalidate()
             let applicationID = try Self.applicationID(context.db, application)
             var stored = try Endpoint(row: Self.endpointRow(context.db, applicationID: applicationID, endpoint))
@@ -66,6 +66,8 @@ extension SQLiteStore {
             }
             return stored
         }
+        ingestHandoff.withLock { $0 }?.endpointChanged(updated.id)
+        return updated
     }
 
     public func deleteEndpoint(application: String, _ endpoint: String) async throws {

@@ -1,0 +1,36 @@
+import Foundation
+import HeraldCore
+import HeraldDelivery
+import HeraldStore
+import Synchronization
+import Testing
+
+extension DeliveryEngineTests {
+    /// Endpoints with `fifo` set receive their messages one at a time, in order, even through retries.
+    @Suite struct FIFODeliveryTests {
+        @Test func aFIFOEndpointReceivesMessagesInCreationOrderAndARetriedOneHoldsTheRestBack() async throws {
+            try await DeliveryHarness.run(configure: { $0.retrySchedule = RetrySchedule(delays: [0.05, 0.05, 0.05]) }) { harness in
+                // The second message fails twice before it is accepted; every other one is accepted at once.
+                let seen = Mutex<[String: Int]>([:])
+                harness.receiver.on("/ordered") { request, _ in
+                    let times = seen.withLock { seen in
+                        seen[request.text, default: 0] += 1
+                        return seen[request.text]!
+                    }
+                    return request.text == #"{"n":2}"# && times <= 2 ? .status(500) : .ok
+                }
+                let endpoint = try await harness.makeEndpoint(path: "/ordered") { $0.fifo = true }
+                let messages = try await harness.send(count: 10)
+
+                try await eventually("all 10 are delivered") { try await harness.stats(endpoint.id).success == 10 }
+                let arrivals = harness.receiver.requests(to: "/ordered").compactMap { $0[header: "webhook-id"] }
+                let expected = [messages[0].id, messages[1].id, messages[1].id] + messages.map(\.id).dropFirst()
+                #expect(arrivals == expected)
+                let attempts = try await harness.attempts(endpoint: endpoint.id)
+                let delivered = attempts.filter { $0.status == .success }.sorted { $0.createdAt < $1.createdAt }.map(\.messageID)
+                #expect(delivered == messages.map(\.id))
+                #expect(attempts.filter { $0.messageID == messages[1].id }.map(\.attemptNumber) == [1, 2, 3])
+            }
+        }
+    }
+}
