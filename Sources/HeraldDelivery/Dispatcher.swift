@@ -38,7 +38,8 @@ struct Dispatcher: Sendable {
         do {
             address = try await addressGuard.vet(host: host)
         } catch {
-            let kind: AttemptErrorKind = error.isBlockedAddress ? .blockedAddress : .dnsFailure
+            let kind: AttemptErrorKind =
+                error.isBlockedAddress ? .blockedAddress : error.isResolutionFailure ? .dnsFailure : .other
             return Result(response: error.description, duration: elapsed(), errorKind: kind.rawValue)
         }
         var request = HTTPClientRequest(url: endpoint.url)

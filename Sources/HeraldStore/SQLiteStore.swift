@@ -7,6 +7,8 @@ import Synchronization
 /// survives a crash of the process or the machine. Writes are group-committed (see ``GroupCommitWriter``).
 public final class SQLiteStore: Store {
     let pool: DatabasePool
+    /// The database file.
+    public let path: String
     private let committer: GroupCommitWriter
     let ingestHandoff = Mutex<IngestHandoff?>(nil)
 
@@ -17,10 +19,14 @@ public final class SQLiteStore: Store {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        self.path = path
         pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB switches the writer to synchronous=NORMAL in WAL mode after `prepareDatabase`; with NORMAL a
         // commit is not fsynced and can be lost with the machine. Herald answers 202 only after the fsync.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.writerBackstopPages)")
+        }
         try SQLiteSchema.migrator.migrate(pool)
         committer = GroupCommitWriter(writer: pool)
     }

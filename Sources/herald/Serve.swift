@@ -50,7 +50,7 @@ struct Serve: AsyncParsableCommand {
             },
             logger: logger
         )
-        app.addServices(scheduler)
+        app.addServices(scheduler, StoreMaintenance(checkpointer: try SQLiteCheckpointer(store: store, logger: logger)))
         do {
             try await app.runService()
         } catch {
