@@ -45,20 +45,27 @@ public struct DeliveryTask: Sendable, Hashable {
     public var key: DeliveryKey { DeliveryKey(messageID: messageID, endpointID: endpointID) }
 }
 
+/// A committed change to an endpoint that the scheduler must apply before handling anything after it.
+public enum EndpointChange: Sendable {
+    case updated(Endpoint)
+    case deleted(endpointID: String)
+}
+
 /// How the store hands freshly committed deliveries to this process's scheduler: they are leased to `owner`
 /// in the ingest transaction and passed over in memory after the commit, so the first attempt needs no poll.
 public struct IngestHandoff: Sendable {
     public var owner: String
     public var leaseDuration: TimeInterval
     public var deliver: @Sendable ([DeliveryTask]) -> Void
-    /// Told the id of an endpoint whose settings changed (URL, secrets, limits), after the change committed.
-    public var endpointChanged: @Sendable (String) -> Void
+    /// Told of each committed endpoint change (URL, secrets, limits, deletion) before the write returns, so
+    /// it reaches the scheduler ahead of any message created afterwards.
+    public var endpointChanged: @Sendable (EndpointChange) -> Void
 
     public init(
         owner: String,
         leaseDuration: TimeInterval,
         deliver: @escaping @Sendable ([DeliveryTask]) -> Void,
-        endpointChanged: @escaping @Sendable (String) -> Void = { _ in }
+        endpointChanged: @escaping @Sendable (EndpointChange) -> Void = { _ in }
     ) {
         self.owner = owner
         self.leaseDuration = leaseDuration

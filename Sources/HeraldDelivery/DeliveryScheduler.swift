@@ -23,7 +23,7 @@ public final class DeliveryScheduler: Service, Sendable {
         case attempted(DeliveryTask, Dispatcher.Result, startedAt: Date)
         /// A batch of outcomes was written; its deliveries may be taken again.
         case flushed([DeliveryKey])
-        case endpointChanged(String)
+        case endpointChanged(EndpointChange)
         case tick
         case wake(endpointID: String)
         case shutdown
@@ -67,7 +67,7 @@ public final class DeliveryScheduler: Service, Sendable {
                 owner: configuration.instanceID,
                 leaseDuration: configuration.leaseDuration,
                 deliver: { tasks in input.yield(.fresh(tasks)) },
-                endpointChanged: { endpointID in input.yield(.endpointChanged(endpointID)) }
+                endpointChanged: { change in input.yield(.endpointChanged(change)) }
             )
         )
         defer { store.installIngestHandoff(nil) }

@@ -238,6 +238,8 @@ extension DeliveryScheduler {
         do {
             try await store.recordOutcomes(batch, now: now())
             await events.publish(batch.operational)
+        } catch is CancellationError {
+            logger.warning("Delivery outcomes not recorded: the engine was cancelled", metadata: ["attempts": "\(batch.attempts.count)"])
         } catch {
             // Unrecorded deliveries keep their lease and are sent again when it expires: at least once.
             logger.error("Recording delivery outcomes failed", metadata: ["error": "\(error)", "attempts": "\(batch.attempts.count)"])

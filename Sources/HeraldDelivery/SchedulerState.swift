@@ -68,8 +68,24 @@ struct SchedulerState {
             flushing = false
             for key in keys where !isHeld(key) { known.remove(key) }
             flush(now: now, &group)
-        case .endpointChanged(let endpointID):
-            if lanes[endpointID]?.endpoint != nil { load(endpointID, &group) }
+        case .endpointChanged(.updated(let endpoint)):
+            // Applied here, in event order, so no message created after the change is sent with the old settings.
+            if var lane = lanes[endpoint.id], lane.endpoint != nil {
+                let becameFIFO = endpoint.fifo && !lane.fifo
+                if becameFIFO {
+                    for task in lane.queue { known.remove(task.key) }
+                    lane.queue.removeAll()
+                }
+                lane.load(endpoint, state: nil, now: now)
+                lanes[endpoint.id] = lane
+                if becameFIFO { refill(endpoint.id, &group) }
+                pump(endpoint.id, now: now, &group)
+            }
+        case .endpointChanged(.deleted(let endpointID)):
+            if let lane = lanes.removeValue(forKey: endpointID) {
+                // Its deliveries were deleted with it; what is in flight finishes and is recorded as usual.
+                for task in lane.queue { known.remove(task.key) }
+            }
         case .tick:
             poll(now: now, &group)
         case .wake(let endpointID):
@@ -144,6 +160,8 @@ struct SchedulerState {
                     )
                     if !tasks.isEmpty { scheduler.send(.leased(tasks)) }
                     scheduler.send(.leaseDone(full: tasks.count == limit))
+                } catch is CancellationError {
+                    scheduler.send(.leaseDone(full: false))
                 } catch {
                     scheduler.logger.error("Leasing due deliveries failed", metadata: ["error": "\(error)"])
                     scheduler.send(.leaseDone(full: false))
@@ -182,6 +200,8 @@ struct SchedulerState {
                 scheduler.send(.loaded(endpointID: endpointID, endpoint, state))
             } catch let error as HeraldError where error.isNotFound {
                 scheduler.send(.loadFailed(endpointID: endpointID, gone: true))
+            } catch is CancellationError {
+                scheduler.send(.loadFailed(endpointID: endpointID, gone: false))
             } catch {
                 scheduler.logger.error("Loading an endpoint failed", metadata: ["endpoint": "\(endpointID)", "error": "\(error)"])
                 scheduler.send(.loadFailed(endpointID: endpointID, gone: false))

@@ -66,17 +66,19 @@ extension SQLiteStore {
             }
             return stored
         }
-        ingestHandoff.withLock { $0 }?.endpointChanged(updated.id)
+        ingestHandoff.withLock { $0 }?.endpointChanged(.updated(updated))
         return updated
     }
 
     public func deleteEndpoint(application: String, _ endpoint: String) async throws {
-        try await write { context in
+        let id = try await write { context in
             context.invalidate()
             let applicationID = try Self.applicationID(context.db, application)
             let id: String = try Self.endpointRow(context.db, applicationID: applicationID, endpoint)["id"]
             try context.db.execute(sql: "DELETE FROM endpoint WHERE id = ?", arguments: [id])
+            return id
         }
+        ingestHandoff.withLock { $0 }?.endpointChanged(.deleted(endpointID: id))
     }
 
     public func endpointStats(application: String, endpoint: String, since: Date?, until: Date?) async throws

@@ -25,12 +25,15 @@ extension DeliveryEngineTests {
 
             try await eventually("the healthy endpoint gets all 50", timeout: .seconds(5)) { healthy.count("/ok") == 50 }
             let lastArrival = try #require(healthy.requests(to: "/ok").last?.arrivedAt)
-            #expect((lastArrival - sent).seconds < 2, "the healthy endpoint's last delivery came \(lastArrival - sent) after the sends")
+            #expect(
+                (lastArrival - sent).seconds < 2,
+                "the healthy endpoint's last delivery came \(lastArrival - sent) after the sends")
             try await eventually("the healthy endpoint's deliveries are recorded") {
                 try await harness.stats(healthyEndpoint.id).success == 50
             }
             #expect(harness.receiver.count("/hang") == harness.configuration.endpointConcurrency)
-            #expect(try await harness.attempts(endpoint: hanging.id).isEmpty, "the hanging endpoint's attempts should still be out")
+            #expect(
+                try await harness.attempts(endpoint: hanging.id).isEmpty, "the hanging endpoint's attempts should still be out")
         }
 
         @Test func aHangingEndpointDoesNotDelayAHealthyOneOnAnotherHost() async throws {

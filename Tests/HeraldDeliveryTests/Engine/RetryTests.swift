@@ -101,7 +101,8 @@ extension DeliveryEngineTests {
         }
 
         @Test func anEndpointsOwnRetryScheduleOverridesTheServers() async throws {
-            try await DeliveryHarness.run(configure: { $0.retrySchedule = RetrySchedule(delays: [0.05, 0.05, 0.05]) }) { harness in
+            try await DeliveryHarness.run(configure: { $0.retrySchedule = RetrySchedule(delays: [0.05, 0.05, 0.05]) }) {
+                harness in
                 harness.receiver.on("/own", reply: .status(500))
                 let endpoint = try await harness.makeEndpoint(path: "/own") { $0.retrySchedule = [0.05] }
                 let message = try await harness.send()
@@ -166,7 +167,9 @@ extension DeliveryEngineTests {
                 try await eventually("the endpoint is disabled") { try await harness.storedEndpoint(endpoint.id).disabled }
 
                 harness.receiver.on("/back", reply: .ok)
-                _ = try await harness.store.updateEndpoint(application: harness.application.id, endpoint.id) { $0.disabled = false }
+                _ = try await harness.store.updateEndpoint(application: harness.application.id, endpoint.id) {
+                    $0.disabled = false
+                }
                 try await eventually("the waiting delivery succeeds", timeout: .seconds(4)) {
                     try await harness.delivery(of: message.id, to: endpoint.id)?.status == .success
                 }
@@ -180,10 +183,10 @@ extension DeliveryEngineTests {
                 try await harness.send()
                 try await eventually("the endpoint is disabled") { try await harness.storedEndpoint(endpoint.id).disabled }
 
-                _ = try await harness.store.updateEndpoint(application: harness.application.id, endpoint.id) { $0.disabled = false }
+                _ = try await harness.store.updateEndpoint(application: harness.application.id, endpoint.id) {
+                    $0.disabled = false
+                }
                 let message = try await harness.send()
-                try? await Task.sleep(for: .seconds(0.5))
-                print("DIAG", try await harness.delivery(of: message.id, to: endpoint.id) as Any, Date())
                 try await eventually("the new message is delivered", timeout: .seconds(4)) {
                     try await harness.delivery(of: message.id, to: endpoint.id)?.status == .success
                 }

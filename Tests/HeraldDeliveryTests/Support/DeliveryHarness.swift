@@ -53,7 +53,8 @@ final class DeliveryHarness: Sendable {
             let now = Date()
             let application = try await store.insertApplication(
                 Application(
-                    id: Identifier.make(prefix: Identifier.applicationPrefix, milliseconds: Int64(now.timeIntervalSince1970 * 1000)),
+                    id: Identifier.make(
+                        prefix: Identifier.applicationPrefix, milliseconds: Int64(now.timeIntervalSince1970 * 1000)),
                     name: "Acme",
                     createdAt: now,
                     updatedAt: now
