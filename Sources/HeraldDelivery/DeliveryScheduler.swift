@@ -22,7 +22,7 @@ public final class DeliveryScheduler: Service, Sendable {
         case loadFailed(endpointID: String, gone: Bool)
         case attempted(DeliveryTask, Dispatcher.Result, startedAt: Date)
         /// A batch of outcomes was written; its deliveries may be taken again.
-        case flushed([DeliveryKey])
+        case flushed([DeliveryKey], unfinishedDeferrals: [(endpointID: String, until: Date)])
         case endpointChanged(EndpointChange)
         case tick
         case wake(endpointID: String)

@@ -197,8 +197,8 @@ extension SchedulerState {
             + batch.releases.map(\.key)
         let scheduler = self.scheduler
         group.addTask {
-            await scheduler.record(batch)
-            scheduler.send(.flushed(keys))
+            let unfinished = await scheduler.record(batch)
+            scheduler.send(.flushed(keys, unfinishedDeferrals: unfinished))
         }
     }
 
@@ -234,15 +234,19 @@ extension SchedulerState {
 }
 
 extension DeliveryScheduler {
-    func record(_ batch: DeliveryOutcomes) async {
+    /// Records a batch; returns the endpoint deferrals still to continue.
+    @discardableResult
+    func record(_ batch: DeliveryOutcomes) async -> [(endpointID: String, until: Date)] {
         do {
-            try await store.recordOutcomes(batch, now: now())
+            let unfinished = try await store.recordOutcomes(batch, now: now())
             await events.publish(batch.operational)
+            return unfinished
         } catch is CancellationError {
             logger.warning("Delivery outcomes not recorded: the engine was cancelled", metadata: ["attempts": "\(batch.attempts.count)"])
         } catch {
             // Unrecorded deliveries keep their lease and are sent again when it expires: at least once.
             logger.error("Recording delivery outcomes failed", metadata: ["error": "\(error)", "attempts": "\(batch.attempts.count)"])
         }
+        return []
     }
 }

@@ -64,8 +64,9 @@ struct SchedulerState {
             }
         case .attempted(let task, let result, let startedAt):
             finish(task, result, startedAt: startedAt, now: now, &group)
-        case .flushed(let keys):
+        case .flushed(let keys, let unfinished):
             flushing = false
+            outcomes.deferredEndpoints += unfinished
             for key in keys where !isHeld(key) { known.remove(key) }
             flush(now: now, &group)
         case .endpointChanged(.updated(let endpoint)):

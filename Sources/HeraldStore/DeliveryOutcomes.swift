@@ -46,7 +46,9 @@ public struct DeliveryOutcomes: Sendable {
     /// Deliveries handed back without an attempt, due again at the given time (shutdown, open circuit, full lane).
     public var releases: [(key: DeliveryKey, at: Date)] = []
     /// Every pending delivery of these endpoints waits until at least the given time (their circuit opened).
+    /// Done in chunks of ``deferralChunk`` rows per batch, so a large backlog never makes one long transaction.
     public var deferredEndpoints: [(endpointID: String, until: Date)] = []
+    public static let deferralChunk = 2000
     public var endpointStates: [EndpointState] = []
     /// Operational events to publish once the batch is recorded.
     public var operational: [OperationalEvent] = []

@@ -65,9 +65,10 @@ extension SQLiteStore {
         }
     }
 
-    public func recordOutcomes(_ outcomes: DeliveryOutcomes, now: Date) async throws {
-        guard !outcomes.isEmpty else { return }
-        try await write { context in
+    @discardableResult
+    public func recordOutcomes(_ outcomes: DeliveryOutcomes, now: Date) async throws -> [(endpointID: String, until: Date)] {
+        guard !outcomes.isEmpty else { return [] }
+        return try await write { context in
             let db = context.db
             let insertAttempt = try db.cachedStatement(
                 sql: """
@@ -120,15 +121,24 @@ extension SQLiteStore {
             for (key, at) in outcomes.releases {
                 try release.execute(arguments: [Column.milliseconds(at), nowMilliseconds, key.messageID, key.endpointID])
             }
+            var unfinished: [(endpointID: String, until: Date)] = []
             for (endpointID, until) in outcomes.deferredEndpoints {
+                let untilMilliseconds = Column.milliseconds(until)
                 try db.execute(
                     sql: """
                         UPDATE delivery SET next_attempt_at = ?, status = 1, updated_at = ?
-                        WHERE endpoint_id = ? AND status IN (1, 3) AND next_attempt_at < ?
-                          AND (lease_expires_at IS NULL OR lease_expires_at <= ?)
+                        WHERE (message_id, endpoint_id) IN (
+                            SELECT message_id, endpoint_id FROM delivery
+                            WHERE endpoint_id = ? AND status IN (1, 3) AND next_attempt_at < ?
+                              AND (lease_expires_at IS NULL OR lease_expires_at <= ?)
+                            LIMIT ?)
                         """,
-                    arguments: [Column.milliseconds(until), nowMilliseconds, endpointID, Column.milliseconds(until), nowMilliseconds]
+                    arguments: [
+                        untilMilliseconds, nowMilliseconds, endpointID, untilMilliseconds, nowMilliseconds,
+                        DeliveryOutcomes.deferralChunk,
+                    ]
                 )
+                if db.changesCount == DeliveryOutcomes.deferralChunk { unfinished.append((endpointID, until)) }
             }
             for state in outcomes.endpointStates {
                 try db.execute(
@@ -144,6 +154,7 @@ extension SQLiteStore {
                 )
                 if state.disable { context.invalidate() }
             }
+            return unfinished
         }
     }
 

@@ -75,7 +75,9 @@ public protocol Store: Sendable {
     /// An endpoint by id alone (the scheduler's view) with its persisted circuit and health.
     func endpointForDelivery(_ endpointID: String) async throws -> (Endpoint, EndpointDeliveryState)
     /// Writes a batch of attempts, delivery state changes, releases and endpoint states in one transaction.
-    func recordOutcomes(_ outcomes: DeliveryOutcomes, now: Date) async throws
+    /// Returns the deferred endpoints that still have deliveries to defer (to be passed again in a later batch).
+    @discardableResult
+    func recordOutcomes(_ outcomes: DeliveryOutcomes, now: Date) async throws -> [(endpointID: String, until: Date)]
     /// Makes the endpoint's failed deliveries created in [since, until] pending again; returns how many.
     func requeueFailedDeliveries(application: String, endpoint: String, since: Date, until: Date?, now: Date) async throws
         -> Int
