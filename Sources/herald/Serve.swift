@@ -14,6 +14,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (env HERALD_PORT, default 8071).") var port: Int?
     @Option(help: "Largest accepted request body in bytes (env HERALD_MAX_BODY_BYTES, default 1048576).")
     var maxBodyBytes: Int?
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Run the delivery engine in this process (env HERALD_DELIVERY=on|off, default on). Off serves the API only."
+    )
+    var delivery: Bool?
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
@@ -35,7 +40,9 @@ struct Serve: AsyncParsableCommand {
         }
 
         let deliveryConfiguration = try DeliverySettings.configuration(from: environment)
-        let scheduler = DeliveryScheduler(store: store, configuration: deliveryConfiguration, logger: logger)
+        let deliveryEnabled = try self.delivery ?? Self.switchValue(environment, "HERALD_DELIVERY") ?? true
+        let scheduler = deliveryEnabled
+            ? DeliveryScheduler(store: store, configuration: deliveryConfiguration, logger: logger) : nil
         let router = HeraldRouter.make(
             store: store,
             configuration: APIConfiguration(maximumBodyBytes: maxBodyBytes, adminToken: adminToken),
@@ -50,11 +57,21 @@ struct Serve: AsyncParsableCommand {
             },
             logger: logger
         )
-        app.addServices(scheduler, StoreMaintenance(checkpointer: try SQLiteCheckpointer(store: store, logger: logger)))
+        app.addServices(StoreMaintenance(checkpointer: try SQLiteCheckpointer(store: store, logger: logger)))
+        if let scheduler { app.addServices(scheduler) }
         do {
             try await app.runService()
         } catch {
             throw CommandFailure("cannot serve on \(host):\(port): \(error)")
+        }
+    }
+
+    static func switchValue(_ environment: [String: String], _ name: String) throws -> Bool? {
+        guard let text = environment[name]?.lowercased(), !text.isEmpty else { return nil }
+        switch text {
+        case "on", "true", "1", "yes": return true
+        case "off", "false", "0", "no": return false
+        default: throw CommandFailure("\(name) must be on or off, got '\(text)'")
         }
     }
 
