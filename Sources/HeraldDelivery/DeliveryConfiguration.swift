@@ -29,13 +29,15 @@ public struct DeliveryConfiguration: Sendable {
     public var maximumRetryAfter: TimeInterval = 24 * 3600
     /// On shutdown, how long in-flight attempts may finish before they are abandoned (and released).
     public var shutdownGracePeriod: TimeInterval = 10
-    /// Deliveries queued in memory per endpoint; more wait in the store.
-    public var laneCapacity = 256
+    /// Deliveries queued in memory per endpoint; more wait in the store. At least one lease's worth, so a
+    /// backlog to one endpoint drains at the endpoint's pace, not the poll interval's.
+    public var laneCapacity = 1024
     /// Where operational events go (`HERALD_OPERATIONAL_APP`, an application id or uid); nil turns them off.
     public var operationalApplication: String?
     /// The networks deliveries may reach despite the address guard (`HERALD_ALLOWED_NETWORKS`).
     public var addressPolicy = AddressPolicy()
-    /// A name for this process in lease records.
+    /// This process's name in lease records. Keep it across restarts (`herald serve` stores it in the data
+    /// directory) so a restarted process takes back its own leases at once.
     public var instanceID = "herald-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
 
     public init() {}

@@ -62,6 +62,10 @@ public final class DeliveryScheduler: Service, Sendable {
 
     public func run() async throws {
         let input = self.input
+        let reclaimed = try await store.releaseLeases(owner: configuration.instanceID, now: now())
+        if reclaimed > 0 {
+            logger.info("Took back deliveries this instance held when it stopped", metadata: ["deliveries": "\(reclaimed)"])
+        }
         store.installIngestHandoff(
             IngestHandoff(
                 owner: configuration.instanceID,

@@ -45,6 +45,7 @@ extension SchedulerState {
                 }
             }
             lane.queue.removeFirst()
+            queuedTotal -= 1
             start(head, endpoint: endpoint, lane: &lane, now: now, &group)
         }
     }
@@ -72,6 +73,7 @@ extension SchedulerState {
         for task in lane.queue {
             outcomes.releases.append((task.key, at))
         }
+        queuedTotal -= lane.queue.count
         lane.queue.removeAll()
     }
 

@@ -11,6 +11,8 @@ struct SchedulerState {
     /// Deliveries queued or in flight here, so a delivery is never held twice.
     var known: Set<DeliveryKey> = []
     var inFlight = 0
+    /// Deliveries queued in all lanes (kept in step by `accept` and `pump`; recomputed on each poll).
+    var queuedTotal = 0
     var leasing = false
     /// The last lease came back full: more is due, so lease again as soon as there is room.
     var moreDue = false
@@ -126,11 +128,12 @@ struct SchedulerState {
                 touched.insert(task.endpointID)
                 continue
             }
-            if lane.queue.count >= configuration.laneCapacity {
+            if lane.queue.count >= configuration.laneCapacity || (fresh && queuedTotal >= configuration.globalConcurrency * 4) {
                 outcomes.releases.append((task.key, now.addingTimeInterval(configuration.pollInterval)))
                 continue
             }
             lane.enqueue(task)
+            queuedTotal += 1
             lane.lastActive = now
             known.insert(task.key)
             lanes[task.endpointID] = lane
@@ -146,11 +149,12 @@ struct SchedulerState {
     mutating func poll(now: Date, _ group: inout DiscardingTaskGroup) {
         guard !shuttingDown else { return }
         let queued = lanes.values.reduce(0) { $0 + $1.queue.count }
+        queuedTotal = queued
         let room = configuration.globalConcurrency * 2 - inFlight - queued
         if !leasing, room > configuration.globalConcurrency / 2 || (room > 0 && !moreDue) {
             leasing = true
             let scheduler = self.scheduler
-            let limit = min(room, 1000)
+            let limit = min(room, configuration.laneCapacity)
             group.addTask {
                 do {
                     let tasks = try await scheduler.store.leaseDueDeliveries(

@@ -29,6 +29,8 @@ public struct SQLiteCheckpointer: Sendable {
                 try await connection.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
                 }
+            } catch is CancellationError {
+                return
             } catch {
                 logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
             }

@@ -46,6 +46,19 @@ extension SQLiteStore {
         }
     }
 
+    public func releaseLeases(owner: String, now: Date) async throws -> Int {
+        try await write { context in
+            try context.db.execute(
+                sql: """
+                    UPDATE delivery SET status = 1, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+                    WHERE lease_owner = ? AND status IN (1, 3)
+                    """,
+                arguments: [Column.milliseconds(now), owner]
+            )
+            return context.db.changesCount
+        }
+    }
+
     public func fifoEndpointsWithPendingWork() async throws -> [String] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT DISTINCT endpoint_id FROM delivery WHERE status IN (1, 3) AND fifo = 1")

@@ -72,6 +72,9 @@ public protocol Store: Sendable {
     func leaseFIFODeliveries(endpointID: String, owner: String, now: Date, leaseDuration: TimeInterval, limit: Int)
         async throws -> [DeliveryTask]
     func fifoEndpointsWithPendingWork() async throws -> [String]
+    /// Makes every delivery leased to `owner` due again (a restarted process takes back what it held when it
+    /// died, instead of waiting for the leases to expire); returns how many.
+    func releaseLeases(owner: String, now: Date) async throws -> Int
     /// An endpoint by id alone (the scheduler's view) with its persisted circuit and health.
     func endpointForDelivery(_ endpointID: String) async throws -> (Endpoint, EndpointDeliveryState)
     /// Writes a batch of attempts, delivery state changes, releases and endpoint states in one transaction.

@@ -39,7 +39,8 @@ struct Serve: AsyncParsableCommand {
             print("Keep it safe: it is shown only once. Make more with `herald token create`.")
         }
 
-        let deliveryConfiguration = try DeliverySettings.configuration(from: environment)
+        var deliveryConfiguration = try DeliverySettings.configuration(from: environment)
+        deliveryConfiguration.instanceID = try self.store.instanceID()
         let deliveryEnabled = try self.delivery ?? Self.switchValue(environment, "HERALD_DELIVERY") ?? true
         let scheduler = deliveryEnabled
             ? DeliveryScheduler(store: store, configuration: deliveryConfiguration, logger: logger) : nil

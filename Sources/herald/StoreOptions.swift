@@ -31,6 +31,25 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+extension StoreOptions {
+    /// This data directory's delivery-lease owner name, kept in `instance-id` so that a restarted process takes
+    /// back the deliveries it held when it stopped.
+    func instanceID() throws -> String {
+        let file = (resolvedDataDir as NSString).appendingPathComponent("instance-id")
+        if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !id.isEmpty { return id }
+        }
+        let id = "herald-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        do {
+            try id.write(toFile: file, atomically: true, encoding: .utf8)
+        } catch {
+            throw CommandFailure("cannot write \(file): \(error.localizedDescription)")
+        }
+        return id
+    }
+}
+
 /// A failure reported to the person at the terminal as one line.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String

@@ -2,12 +2,14 @@
 
 Every SDK call must succeed and parse into the SDK's models, except the calls that
 deliberately provoke an error; those assert the status code the SDK surfaces.
+Herald delivers: endpoints that get messages point at the test's loopback `receiver`.
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import time
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
@@ -46,7 +48,7 @@ from svix.exceptions import HttpError, HTTPValidationError
 from svix.models.common import BaseModel
 
 if TYPE_CHECKING:
-    from conftest import Herald
+    from conftest import Herald, Receiver
 
 T = TypeVar("T")
 
@@ -105,6 +107,18 @@ def assert_same(read: BaseModel, written: BaseModel) -> None:
 
 def is_utc(dt: datetime) -> bool:
     return dt.tzinfo is not None and dt.utcoffset() == timedelta(0)
+
+
+def eventually(fetch: Callable[[], T], ok: Callable[[T], bool], what: str, timeout: float = 20) -> T:
+    """Calls `fetch` until `ok(result)`; fails with the last result after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = fetch()
+        if ok(result):
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}; last: {result!r}")
+        time.sleep(0.05)
 
 
 # --- health and auth ---------------------------------------------------------------------------
@@ -307,10 +321,10 @@ def test_endpoint_headers(svix: Svix) -> None:
     assert current() == {"x-only": "4"}
 
 
-def test_endpoint_stats(svix: Svix) -> None:
+def test_endpoint_stats(svix: Svix, receiver: Receiver) -> None:
     setup_event_types(svix, "user.created")
     app = svix.application.create(ApplicationIn(name="stats"))
-    ep = svix.endpoint.create(app.id, EndpointIn(url="https://example.com/hook", event_types=["user.created"]))
+    ep = svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/stats"), event_types=["user.created"]))
 
     stats = svix.endpoint.get_stats(app.id, ep.id)
     assert (stats.success, stats.pending, stats.sending, stats.fail, stats.canceled) == (0, 0, 0, 0, 0)
@@ -319,6 +333,10 @@ def test_endpoint_stats(svix: Svix) -> None:
         svix.message.create(app.id, MessageIn(event_type="user.created", payload={"i": i}))
     stats = svix.endpoint.get_stats(app.id, ep.id)
     assert stats.success + stats.pending + stats.sending + stats.fail + stats.canceled == 3
+    # The receiver answers 200: all three end as successes.
+    stats = eventually(lambda: svix.endpoint.get_stats(app.id, ep.id), lambda s: s.success == 3, "3 successes")
+    assert (stats.pending, stats.sending, stats.fail, stats.canceled) == (0, 0, 0, 0)
+    assert receiver.count("/stats") == 3
 
     # since/until are sent as ISO 8601 with a +00:00 offset by the SDK.
     now = datetime.now(timezone.utc)
@@ -334,13 +352,14 @@ def test_endpoint_stats(svix: Svix) -> None:
 
 
 @pytest.fixture
-def msg_app(svix: Svix) -> dict[str, str]:
-    """An application with endpoint A (user.created), B (invoice.paid) and C (channel chan-x only)."""
+def msg_app(svix: Svix, receiver: Receiver) -> dict[str, str]:
+    """An application with endpoint A (user.created), B (invoice.paid) and C (channel chan-x only),
+    at the receiver's /hook-a, /hook-b and /hook-c."""
     setup_event_types(svix, "user.created", "user.deleted", "invoice.paid")
     app = svix.application.create(ApplicationIn(name="messages", uid="msg-app"))
-    a = svix.endpoint.create(app.id, EndpointIn(url="https://example.com/hook-a", event_types=["user.created"]))
-    b = svix.endpoint.create(app.id, EndpointIn(url="https://example.com/hook-b", event_types=["invoice.paid"]))
-    c = svix.endpoint.create(app.id, EndpointIn(url="https://example.com/hook-c", channels=["chan-x"]))
+    a = svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/hook-a"), event_types=["user.created"]))
+    b = svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/hook-b"), event_types=["invoice.paid"]))
+    c = svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/hook-c"), channels=["chan-x"]))
     return {"app": app.id, "a": a.id, "b": b.id, "c": c.id}
 
 
@@ -426,27 +445,43 @@ def test_message_expunge_content(svix: Svix, msg_app: dict[str, str]) -> None:
     assert got.payload == {} and got.event_type == "user.created"
 
 
-def test_attempt_lists_are_empty_without_deliveries(svix: Svix, msg_app: dict[str, str]) -> None:
+def test_attempt_lists_follow_deliveries(svix: Svix, msg_app: dict[str, str], receiver: Receiver) -> None:
     app = msg_app["app"]
     msg = svix.message.create(app, MessageIn(event_type="user.created", payload={"a": 1}))
-    by_msg = svix.message_attempt.list_by_msg(app, msg.id)
-    assert by_msg.data == [] and by_msg.done
-    by_msg = svix.message_attempt.list_by_msg(app, msg.id, MessageAttemptListByMsgOptions(
-        endpoint_id=msg_app["a"], status=MessageStatus.SUCCESS, limit=10))
-    assert by_msg.data == []
+    receiver.wait_count(1, "/hook-a")
+    by_msg = eventually(lambda: svix.message_attempt.list_by_msg(app, msg.id), lambda page: len(page.data) == 1,
+                        "one attempt for the message")
+    assert by_msg.done
+    attempt = by_msg.data[0]
+    assert (attempt.msg_id, attempt.endpoint_id, attempt.url) == (msg.id, msg_app["a"], receiver.url("/hook-a"))
+    assert (attempt.status, attempt.response_status_code, attempt.response) == (MessageStatus.SUCCESS, 200, "ok")
+    assert attempt.id.startswith("atmpt_") and is_utc(attempt.timestamp)
+    assert svix.message_attempt.list_by_msg(app, msg.id, MessageAttemptListByMsgOptions(
+        endpoint_id=msg_app["a"], status=MessageStatus.SUCCESS, limit=10)).data == [attempt]
+    assert svix.message_attempt.list_by_msg(app, msg.id, MessageAttemptListByMsgOptions(
+        status=MessageStatus.FAIL)).data == []
+    assert svix.message_attempt.list_by_msg(app, msg.id, MessageAttemptListByMsgOptions(
+        endpoint_id=msg_app["b"])).data == []
     by_ep = svix.message_attempt.list_by_endpoint(app, msg_app["a"])
-    assert by_ep.data == [] and by_ep.done
+    assert by_ep.data == [attempt] and by_ep.done
     by_ep = svix.message_attempt.list_by_endpoint(app, msg_app["a"], MessageAttemptListByEndpointOptions(
         status=MessageStatus.FAIL, channel="chan-x", limit=5))
     assert by_ep.data == []
+    assert svix.message_attempt.list_by_endpoint(app, msg_app["b"]).data == []
 
-    # Messages queued for endpoint A (if listed) are only the ones it matches.
+    # Endpoint A got exactly this message; B (invoice.paid) and C (chan-x) got nothing.
     attempted = svix.message_attempt.list_attempted_messages(app, msg_app["a"])
-    assert set(ids(attempted.data)) <= {msg.id}
+    assert ids(attempted.data) == [msg.id]
+    assert attempted.data[0].status == MessageStatus.SUCCESS
     assert svix.message_attempt.list_attempted_messages(app, msg_app["b"]).data == []
+    assert svix.message_attempt.list_attempted_messages(app, msg_app["c"]).data == []
+    assert [r.webhook_id for r in receiver.requests()] == [msg.id]
 
 
-def test_message_destinations_follow_filters(svix: Svix, msg_app: dict[str, str]) -> None:
+IN_PROGRESS_OR_DONE = {MessageStatus.PENDING, MessageStatus.SENDING, MessageStatus.SUCCESS}
+
+
+def test_message_destinations_follow_filters(svix: Svix, msg_app: dict[str, str], receiver: Receiver) -> None:
     app = msg_app["app"]
 
     def destinations(msg_id: str) -> dict[str, object]:
@@ -456,19 +491,28 @@ def test_message_destinations_follow_filters(svix: Svix, msg_app: dict[str, str]
     created = svix.message.create(app, MessageIn(event_type="user.created", payload={"a": 1}))
     dests = destinations(created.id)
     assert list(dests) == [msg_app["a"]]
-    dest = dests[msg_app["a"]]
-    assert dest.status == MessageStatus.PENDING and dest.status_text == MessageStatusText.PENDING
-    assert dest.url == "https://example.com/hook-a"
+    assert dests[msg_app["a"]].status in IN_PROGRESS_OR_DONE  # delivery may already have happened
+    assert dests[msg_app["a"]].url == receiver.url("/hook-a")
+    dest = eventually(lambda: destinations(created.id)[msg_app["a"]],
+                      lambda d: d.status == MessageStatus.SUCCESS, "the delivery to A to succeed")
+    assert dest.status_text == MessageStatusText.SUCCESS and dest.next_attempt is None
 
     assert destinations(svix.message.create(app, MessageIn(event_type="user.deleted", payload={})).id) == {}
-    paid = destinations(svix.message.create(app, MessageIn(event_type="invoice.paid", payload={})).id)
-    assert list(paid) == [msg_app["b"]]
+    paid_id = svix.message.create(app, MessageIn(event_type="invoice.paid", payload={})).id
+    assert list(destinations(paid_id)) == [msg_app["b"]]
 
     # Endpoint C listens on channel chan-x (any event type); A still matches on the event type.
-    chan = destinations(svix.message.create(
-        app, MessageIn(event_type="user.created", payload={}, channels=["chan-x"])).id)
+    chan_msg = svix.message.create(app, MessageIn(event_type="user.created", payload={}, channels=["chan-x"]))
+    chan = destinations(chan_msg.id)
     assert sorted(chan) == sorted([msg_app["a"], msg_app["c"]])
-    assert all(d.status == MessageStatus.PENDING for d in chan.values())
+    assert all(d.status in IN_PROGRESS_OR_DONE for d in chan.values())
+
+    # What arrived is exactly what the filters route: A got 2 messages, B 1, C 1.
+    receiver.wait_count(4)
+    time.sleep(0.3)  # a stray extra delivery would show up by now
+    got = sorted((r.path, r.webhook_id) for r in receiver.requests())
+    assert got == sorted([("/hook-a", created.id), ("/hook-b", paid_id), ("/hook-a", chan_msg.id),
+                          ("/hook-c", chan_msg.id)])
 
 
 # --- validation --------------------------------------------------------------------------------
