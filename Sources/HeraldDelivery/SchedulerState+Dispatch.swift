@@ -139,6 +139,7 @@ extension SchedulerState {
             next = .succeeded
             if attemptNumber > OperationalEvents.failingAfterAttempts { outcomes.operational.append(.attemptRecovered(attempt)) }
         case .gone:
+            lane.health.recordFailure(now: now)
             next = .failed
             disable = true
             outcomes.operational.append(.attemptExhausted(attempt))
