@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 
 import jsonschema
 import pytest
+from waiting import eventually
 from standardwebhooks.webhooks import Webhook as StandardWebhook
 from standardwebhooks.webhooks import WebhookVerificationError as StandardVerificationError
 from svix.api import (
@@ -58,18 +59,6 @@ def sdk(server: HeraldServer | Herald) -> Svix:
     info = server if hasattr(server, "call") else server.info
     # No client-side retries: a 5xx must surface, not be retried away.
     return Svix(info.token, SvixOptions(server_url=info.base_url, retry_schedule=[], timeout=15))
-
-
-def eventually(fetch: Callable[[], T], ok: Callable[[T], bool], what: str, timeout: float = 20) -> T:
-    """Calls `fetch` until `ok(result)`; fails with the last result after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = fetch()
-        if ok(result):
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}; last: {result!r}")
-        time.sleep(0.05)
 
 
 def new_secret() -> str:

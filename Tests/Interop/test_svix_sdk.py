@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 import pytest
+from waiting import eventually
 from svix.api import (
     ApplicationCreateOptions,
     ApplicationIn,
@@ -107,18 +108,6 @@ def assert_same(read: BaseModel, written: BaseModel) -> None:
 
 def is_utc(dt: datetime) -> bool:
     return dt.tzinfo is not None and dt.utcoffset() == timedelta(0)
-
-
-def eventually(fetch: Callable[[], T], ok: Callable[[T], bool], what: str, timeout: float = 20) -> T:
-    """Calls `fetch` until `ok(result)`; fails with the last result after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = fetch()
-        if ok(result):
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}; last: {result!r}")
-        time.sleep(0.05)
 
 
 # --- health and auth ---------------------------------------------------------------------------

@@ -1,0 +1,22 @@
+"""Polling helper shared by the interop tests."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, TypeVar
+
+import pytest
+
+T = TypeVar("T")
+
+
+def eventually(fetch: Callable[[], T], ok: Callable[[T], bool], what: str, timeout: float = 20) -> T:
+    """Calls `fetch` until `ok(result)`; fails with the last result after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = fetch()
+        if ok(result):
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}; last: {result!r}")
+        time.sleep(0.05)
