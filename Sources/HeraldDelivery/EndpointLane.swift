@@ -8,7 +8,7 @@ struct EndpointLane {
     /// The endpoint's settings; nil while they load.
     var endpoint: Endpoint?
     var loadedAt: Date
-    var queue: [DeliveryTask] = []
+    var queue = TaskQueue()
     var inFlight: [DeliveryKey: DeliveryTask] = [:]
     var breaker: CircuitBreaker
     var health = EndpointHealth()
@@ -34,8 +34,8 @@ struct EndpointLane {
 
     /// Queues `task`; FIFO lanes keep message order (ids are time-ordered).
     mutating func enqueue(_ task: DeliveryTask) {
-        if fifo, let index = queue.firstIndex(where: { $0.messageID > task.messageID }) {
-            queue.insert(task, at: index)
+        if fifo {
+            queue.insertInMessageOrder(task)
         } else {
             queue.append(task)
         }

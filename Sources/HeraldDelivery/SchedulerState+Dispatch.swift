@@ -5,7 +5,10 @@ import HeraldStore
 extension SchedulerState {
     /// Starts as many of the lane's deliveries as its limits allow.
     mutating func pump(_ endpointID: String, now: Date, _ group: inout DiscardingTaskGroup) {
-        guard var lane = lanes[endpointID], let endpoint = lane.endpoint, !shuttingDown else { return }
+        // The lane is taken out of the dictionary while it is worked on, so its queue is not copied on write.
+        guard !shuttingDown, lanes[endpointID]?.endpoint != nil, var lane = lanes.removeValue(forKey: endpointID),
+            let endpoint = lane.endpoint
+        else { return }
         defer { lanes[endpointID] = lane }
         if endpoint.disabled {
             // Waits in the store; re-enabling the endpoint makes these due again.
@@ -44,7 +47,7 @@ extension SchedulerState {
                     return
                 }
             }
-            lane.queue.removeFirst()
+            _ = lane.queue.popFirst()
             queuedTotal -= 1
             start(head, endpoint: endpoint, lane: &lane, now: now, &group)
         }
@@ -97,7 +100,7 @@ extension SchedulerState {
         _ group: inout DiscardingTaskGroup
     ) {
         inFlight -= 1
-        guard var lane = lanes[task.endpointID] else {
+        guard var lane = lanes.removeValue(forKey: task.endpointID) else {
             known.remove(task.key)
             return
         }
@@ -168,7 +171,7 @@ extension SchedulerState {
             var retried = task
             retried.attemptCount = attemptNumber
             retried.nextAttemptAt = at
-            lane.queue.insert(retried, at: 0)
+            lane.queue.pushFront(retried)
         }
         if disable, var disabledEndpoint = endpoint, !disabledEndpoint.disabled {
             disabledEndpoint.disabled = true

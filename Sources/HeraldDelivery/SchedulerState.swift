@@ -106,7 +106,7 @@ struct SchedulerState {
     /// Whether a delivery is queued or in flight here (as opposed to only awaiting its outcome's write).
     func isHeld(_ key: DeliveryKey) -> Bool {
         guard let lane = lanes[key.endpointID] else { return false }
-        return lane.inFlight[key] != nil || lane.queue.contains { $0.key == key }
+        return lane.inFlight[key] != nil || lane.queue.contains(key)
     }
 
     // MARK: Taking work
@@ -118,11 +118,13 @@ struct SchedulerState {
                 outcomes.releases.append((task.key, now))
                 continue
             }
-            var lane = lanes[task.endpointID] ?? EndpointLane(now: now, circuit: configuration.circuit)
-            if lane.endpoint == nil && lanes[task.endpointID] == nil {
-                lanes[task.endpointID] = lane
+            if lanes[task.endpointID] == nil {
+                lanes[task.endpointID] = EndpointLane(now: now, circuit: configuration.circuit)
                 load(task.endpointID, &group)
             }
+            // Out of the dictionary while it changes, so its queue is not copied on write; back at the end.
+            guard var lane = lanes.removeValue(forKey: task.endpointID) else { continue }
+            defer { lanes[task.endpointID] = lane }
             if fresh && lane.fifo {
                 // FIFO lanes read their work from the store in message order; this only tells them to look.
                 touched.insert(task.endpointID)
@@ -136,7 +138,6 @@ struct SchedulerState {
             queuedTotal += 1
             lane.lastActive = now
             known.insert(task.key)
-            lanes[task.endpointID] = lane
             touched.insert(task.endpointID)
         }
         for id in touched {
