@@ -12,29 +12,13 @@ extension DeliveryScheduler: ManualDelivery {
             now: startedAt
         )
         let result = await dispatcher.send(task, to: endpoint, at: startedAt)
-        let classification = OutcomeClassifier.classify(
-            AttemptResult(
-                statusCode: result.statusCode,
-                errorKind: result.errorKind.map { AttemptErrorKind(rawValue: $0) ?? .other },
-                retryAfterHeader: result.retryAfter
-            ),
-            now: now(),
-            maximumRetryAfter: configuration.maximumRetryAfter
-        )
-        let attempt = Attempt(
-            id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: Int64(startedAt.timeIntervalSince1970 * 1000)),
-            messageID: task.messageID,
-            endpointID: task.endpointID,
-            applicationID: task.applicationID,
+        let classification = result.classification(now: now(), maximumRetryAfter: configuration.maximumRetryAfter)
+        let attempt = result.attempt(
+            of: task,
             url: endpoint.url,
-            status: classification == .success ? .success : .fail,
-            responseStatusCode: result.statusCode,
-            response: result.response,
-            durationMilliseconds: Int((result.duration * 1000).rounded()),
+            succeeded: classification == .success,
             trigger: .manual,
-            errorKind: result.errorKind,
-            attemptNumber: task.attemptCount + 1,
-            createdAt: startedAt
+            startedAt: startedAt
         )
         var outcomes = DeliveryOutcomes()
         outcomes.attempts = [.init(attempt: attempt, next: classification == .success ? .succeeded : .unchanged)]

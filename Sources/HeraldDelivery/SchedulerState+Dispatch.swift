@@ -108,30 +108,13 @@ extension SchedulerState {
         lane.lastActive = now
         let endpoint = lane.endpoint
         let attemptNumber = task.attemptCount + 1
-        let classification = OutcomeClassifier.classify(
-            AttemptResult(
-                statusCode: result.statusCode,
-                errorKind: result.errorKind.flatMap(AttemptErrorKind.init(rawValue:)) ?? (result.errorKind == nil ? nil : .other),
-                retryAfterHeader: result.retryAfter
-            ),
-            now: now,
-            maximumRetryAfter: configuration.maximumRetryAfter
-        )
-        let succeeded = classification == .success
-        let attempt = Attempt(
-            id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: Int64(startedAt.timeIntervalSince1970 * 1000)),
-            messageID: task.messageID,
-            endpointID: task.endpointID,
-            applicationID: task.applicationID,
+        let classification = result.classification(now: now, maximumRetryAfter: configuration.maximumRetryAfter)
+        let attempt = result.attempt(
+            of: task,
             url: endpoint?.url ?? "",
-            status: succeeded ? .success : .fail,
-            responseStatusCode: result.statusCode,
-            response: result.response,
-            durationMilliseconds: Int((result.duration * 1000).rounded()),
+            succeeded: classification == .success,
             trigger: .scheduled,
-            errorKind: result.errorKind,
-            attemptNumber: attemptNumber,
-            createdAt: startedAt
+            startedAt: startedAt
         )
         var next: DeliveryOutcomes.Recorded.Next
         var disable = false

@@ -31,26 +31,12 @@ LOADER_THREADS="${LOADER_THREADS:-16}"
 ENDPOINT_CONCURRENCY="${ENDPOINT_CONCURRENCY:-64}"
 has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
 
-# --- tools -------------------------------------------------------------------------------------
-apt_install() {
-    local sudo_cmd=()
-    [[ "$(id -u)" -eq 0 ]] || sudo_cmd=(sudo)
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y "$@" ||
-        { "${sudo_cmd[@]}" apt-get update && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y "$@"; }
-}
-command -v wrk >/dev/null || { echo "wrk not found: installing Debian's wrk"; apt_install wrk; }
+# --- tools ---------------------------------------------------------------------------------------
+source "$bench_dir/common.sh"
+bench_require_tools
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 [[ -x "$nginx_bin" ]] || { echo "nginx not found: installing Debian's nginx"; apt_install nginx; nginx_bin=/usr/sbin/nginx; }
-for tool in curl python3; do
-    command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
-done
-
-if [[ -z "${HERALD_BIN:-}" ]]; then
-    echo "==== swift build -c release ===="
-    swift build -c release --product herald
-    HERALD_BIN="$(swift build -c release --show-bin-path)/herald"
-fi
-echo "binary: $HERALD_BIN"
+bench_herald_binary
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), shared by load generator, sink and herald"
 
 # --- state and cleanup -------------------------------------------------------------------------
@@ -155,7 +141,7 @@ stats_total() {  # stats_total APP EP: every delivery row of the endpoint, whate
     api GET "/api/v1/app/$1/endpoint/$2/stats" | python3 -c 'import json,sys; print(sum(json.load(sys.stdin).values()))'
 }
 ingest() {  # ingest APP QUOTA OUT: wrk until QUOTA messages were accepted; wrk's output goes to OUT
-    local cmd=(wrk -t"$THREADS" -c"$CONNECTIONS" -d3600s --timeout 30s -s "$bench_dir/deliver-msg.lua" "$base")
+    local cmd=(wrk -t"$THREADS" -c"$CONNECTIONS" -d3600s --timeout 30s -s "$bench_dir/msg.lua" "$base")
     note_cmd "HERALD_QUOTA=$2 HERALD_THREADS=$THREADS ${cmd[*]}   # SIGINT once every thread reached its share"
     local done_dir="$work/wrk-done.$RANDOM"
     mkdir -p "$done_dir"

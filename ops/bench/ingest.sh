@@ -13,24 +13,10 @@ DURATION="${DURATION:-20s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 
-# --- tools -------------------------------------------------------------------------------------
-if ! command -v wrk >/dev/null; then
-    echo "wrk not found: installing Debian's wrk package"
-    sudo_cmd=()
-    [[ "$(id -u)" -eq 0 ]] || sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y wrk
-fi
-for tool in curl python3; do
-    command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
-done
-
-if [[ -z "${HERALD_BIN:-}" ]]; then
-    echo "==== swift build -c release ===="
-    swift build -c release --product herald
-    HERALD_BIN="$(swift build -c release --show-bin-path)/herald"
-fi
-echo "binary: $HERALD_BIN"
+# --- tools ---------------------------------------------------------------------------------------
+source ops/bench/common.sh
+bench_require_tools
+bench_herald_binary
 
 # --- server ------------------------------------------------------------------------------------
 data_dir="$(mktemp -d -t herald-bench.XXXXXX)"

@@ -1,11 +1,16 @@
--- wrk script for ops/bench/ingest.sh: POSTs ~1 KiB messages to /api/v1/app/{app}/msg
--- and counts 2xx / non-2xx responses across all threads.
--- Env: HERALD_TOKEN (admin token), HERALD_APP_ID (application id).
+-- wrk script for ops/bench/ingest.sh and delivery.sh: POSTs ~1 KiB messages to /api/v1/app/{app}/msg and
+-- counts 2xx / non-2xx. With HERALD_QUOTA it stops after that many 2xx responses in total: each thread stops
+-- after its share and then creates the file HERALD_DONE_DIR/<thread number>; wrk itself runs until -d, so delivery.sh sends it SIGINT once every
+-- thread's file exists (wrk then prints its summary and calls done()).
+-- Env: HERALD_TOKEN (admin token), HERALD_APP_ID (application id), HERALD_QUOTA (messages, 0 = no limit),
+--      HERALD_THREADS (the -t given to wrk, to split the quota), HERALD_DONE_DIR (an existing directory).
 
 local token = os.getenv("HERALD_TOKEN") or error("HERALD_TOKEN is not set")
 local app_id = os.getenv("HERALD_APP_ID") or error("HERALD_APP_ID is not set")
+local quota = tonumber(os.getenv("HERALD_QUOTA") or "0")
+local nthreads = tonumber(os.getenv("HERALD_THREADS") or "1")
+local done_dir = os.getenv("HERALD_DONE_DIR")
 
--- ~1 KiB JSON body, built once.
 local filler = string.rep("abcdefghij", 96)
 wrk.method = "POST"
 wrk.path = "/api/v1/app/" .. app_id .. "/msg"
@@ -18,11 +23,14 @@ local threads = {}
 
 function setup(thread)
     table.insert(threads, thread)
+    thread:set("thread_number", #threads)
 end
 
 function init(args)
     ok2xx = 0
     non2xx = 0
+    share = quota > 0 and math.ceil(quota / nthreads) or 0
+    stopped = false
 end
 
 function response(status, headers, body)
@@ -30,6 +38,14 @@ function response(status, headers, body)
         ok2xx = ok2xx + 1
     else
         non2xx = non2xx + 1
+    end
+    if share > 0 and ok2xx >= share and not stopped then
+        stopped = true
+        if done_dir then
+            local marker = io.open(done_dir .. "/" .. thread_number, "w")
+            if marker then marker:close() end
+        end
+        wrk.thread:stop()
     end
 end
 
@@ -39,7 +55,7 @@ function done(summary, latency, requests)
         ok = ok + thread:get("ok2xx")
         bad = bad + thread:get("non2xx")
     end
-    -- Machine-readable lines that ingest.sh parses.
+    -- Machine-readable lines the scripts parse.
     io.write(string.format("HERALD_BODY_BYTES=%d\n", #wrk.body))
     io.write(string.format("HERALD_2XX=%d\n", ok))
     io.write(string.format("HERALD_NON2XX=%d\n", bad))
