@@ -1,0 +1,2 @@
+/// The PostgreSQL store for running several Herald instances on one shared database.
+enum HeraldPostgres {}
