@@ -3,6 +3,9 @@
 # (official Svix SDK, crash durability) against the freshly built `herald` binary.
 #
 # Env: INTEROP_VENV  virtualenv for the interop tools (default .venv-interop; .ci/run passes .venv-ci)
+#      HERALD_TEST_DATABASE_URL  a PostgreSQL server (allowed to CREATE DATABASE) for the store conformance suite;
+#                                without it those tests are skipped and say why. `.ci/run` starts a throwaway one
+#                                with ops/postgres/test-server.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +16,12 @@ header "swift build --build-tests"
 swift build --build-tests
 
 header "swift test (all Swift tests)"
+if [[ -n "${HERALD_TEST_DATABASE_URL:-}" ]]; then
+    # Only the host part: a URL may carry a password.
+    echo "PostgreSQL store tests: against ${HERALD_TEST_DATABASE_URL#*@}"
+else
+    echo "PostgreSQL store tests: skipped (HERALD_TEST_DATABASE_URL is not set; see ops/postgres/test-server.sh)"
+fi
 swift test --skip-build || failed+=("swift test")
 
 header "interop: Python tools"

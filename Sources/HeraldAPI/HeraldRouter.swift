@@ -1,19 +1,30 @@
 import Foundation
 import HeraldStore
 import Hummingbird
+import Metrics
+import Prometheus
 
 /// Builds Herald's HTTP API: every route, behind error mapping, authentication and idempotency.
 public enum HeraldRouter {
     /// - Parameters:
     ///   - delivery: the engine behind the resend route (nil answers 503 there).
     ///   - events: where endpoint.created/updated/deleted go (nil publishes none).
+    ///   - engine: the delivery engine whose state `GET /api/v1/health` reports (nil reports `disabled`).
+    ///   - metrics: where the API's counters go (ingested messages, requests by route and status).
+    ///   - prometheus: the registry `GET /metrics` renders (nil answers 404 there).
     public static func make(
         store: any Store,
         configuration: APIConfiguration,
         delivery: (any ManualDelivery)? = nil,
-        events: OperationalEvents? = nil
+        events: OperationalEvents? = nil,
+        engine: (any DeliveryEngineStatus)? = nil,
+        metrics: any MetricsFactory = MetricsSystem.factory,
+        prometheus: PrometheusCollectorRegistry? = nil
     ) -> Router<HeraldRequestContext> {
         let router = Router(context: HeraldRequestContext.self)
+        let apiMetrics = APIMetrics(factory: metrics)
+        // Outermost, so requests are counted with the status error mapping and authentication answered.
+        router.add(middleware: RequestMetricsMiddleware(metrics: apiMetrics))
         router.add(middleware: ErrorMiddleware())
         let authenticator = TokenAuthenticator(
             store: store,
@@ -22,12 +33,13 @@ public enum HeraldRouter {
         )
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
         router.add(middleware: IdempotencyMiddleware(store: store, lifetime: configuration.idempotencyLifetime))
-        ServiceRoutes(openAPISpec: openAPISpec).register(on: router)
+        ServiceRoutes(openAPISpec: openAPISpec, store: store, engine: engine).register(on: router)
+        MetricsRoutes(registry: prometheus).register(on: router)
         ApplicationRoutes(store: store, configuration: configuration).register(on: router)
         EndpointRoutes(store: store, configuration: configuration, events: events).register(on: router)
         DeliveryRoutes(store: store, delivery: delivery, configuration: configuration).register(on: router)
         EventTypeRoutes(store: store, configuration: configuration).register(on: router)
-        MessageRoutes(store: store, configuration: configuration).register(on: router)
+        MessageRoutes(store: store, configuration: configuration, metrics: apiMetrics).register(on: router)
         AttemptRoutes(store: store).register(on: router)
         return router
     }

@@ -13,6 +13,8 @@ extension DeliveryScheduler: ManualDelivery {
         )
         let result = await dispatcher.send(task, to: endpoint, at: startedAt)
         let classification = result.classification(now: now(), maximumRetryAfter: configuration.maximumRetryAfter)
+        // Counted as an attempt; not as a finished delivery (a resend can repeat one that already finished).
+        metrics.recordAttempt(result, succeeded: classification == .success)
         let attempt = result.attempt(
             of: task,
             url: endpoint.url,

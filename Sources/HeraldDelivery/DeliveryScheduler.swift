@@ -2,7 +2,9 @@ import Foundation
 import HeraldCore
 import HeraldStore
 import Logging
+import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// Delivers every due delivery: takes fresh ones from ingest in memory and due ones (retries, expired leases)
 /// from the store, keeps per-endpoint lanes with their limits, dispatches, and records outcomes in batches.
@@ -36,19 +38,25 @@ public final class DeliveryScheduler: Service, Sendable {
     let clients: HTTPClientPool
     let events: OperationalEvents
     let logger: Logger
+    let metrics: DeliveryMetrics
     let now: @Sendable () -> Date
+    /// Whether the loop runs (for health checks): set when `run` starts, cleared at shutdown.
+    private let running = Mutex(false)
     private let stream: AsyncStream<Event>
     private let input: AsyncStream<Event>.Continuation
 
+    /// - Parameter metrics: where attempt and delivery metrics go (see ``DeliveryMetrics``); tests pass their own.
     public init(
         store: any Store,
         configuration: DeliveryConfiguration,
         logger: Logger,
+        metrics: any MetricsFactory = MetricsSystem.factory,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
+        self.metrics = DeliveryMetrics(factory: metrics)
         self.now = now
         clients = HTTPClientPool(timeout: configuration.requestTimeout, connectionsPerHost: configuration.globalConcurrency)
         dispatcher = Dispatcher(
@@ -62,6 +70,8 @@ public final class DeliveryScheduler: Service, Sendable {
 
     public func run() async throws {
         let input = self.input
+        running.withLock { $0 = true }
+        defer { running.withLock { $0 = false } }
         let reclaimed = try await store.releaseLeases(owner: configuration.instanceID, now: now())
         if reclaimed > 0 {
             logger.info("Took back deliveries this instance held when it stopped", metadata: ["deliveries": "\(reclaimed)"])
@@ -86,6 +96,7 @@ public final class DeliveryScheduler: Service, Sendable {
                 group.cancelAll()
             }
         } onGracefulShutdown: {
+            self.running.withLock { $0 = false }
             input.yield(.shutdown)
         }
         await clients.shutdown()
@@ -100,7 +111,16 @@ public final class DeliveryScheduler: Service, Sendable {
         }
     }
 
+    /// Looks for due work in the store now instead of at the next poll (another instance committed some).
+    public func wake() {
+        input.yield(.tick)
+    }
+
     func send(_ event: Event) {
         input.yield(event)
     }
+}
+
+extension DeliveryScheduler: DeliveryEngineStatus {
+    public var isRunning: Bool { running.withLock { $0 } }
 }

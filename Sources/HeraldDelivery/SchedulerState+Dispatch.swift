@@ -109,6 +109,7 @@ extension SchedulerState {
         let endpoint = lane.endpoint
         let attemptNumber = task.attemptCount + 1
         let classification = result.classification(now: now, maximumRetryAfter: configuration.maximumRetryAfter)
+        scheduler.metrics.recordAttempt(result, succeeded: classification == .success)
         let attempt = result.attempt(
             of: task,
             url: endpoint?.url ?? "",
@@ -149,6 +150,7 @@ extension SchedulerState {
             if lane.health.shouldDisable(now: now, after: configuration.disableAfter) { disable = true }
         }
         outcomes.attempts.append(.init(attempt: attempt, next: next))
+        if next == .succeeded || next == .failed { scheduler.metrics.recordFinished(succeeded: next == .succeeded) }
         if case .retry(let at) = next, lane.fifo {
             // The head of a FIFO lane holds the others back until its retry succeeds or gives up.
             var retried = task

@@ -48,13 +48,26 @@ extension Application {
     }
 }
 
+/// The sealed-column codec of the store whose read or write is running. ``SQLiteStore`` binds it around every read
+/// and write job, so the row decoders used by every query file open sealed columns without a codec argument.
+enum SQLiteSecrets {
+    @TaskLocal static var columns: SecretColumns?
+
+    static var current: SecretColumns {
+        guard let columns else { preconditionFailure("an endpoint row was read outside SQLiteStore.read or write") }
+        return columns
+    }
+}
+
 extension Endpoint {
+    /// Reads an endpoint row, opening its sealed `secrets` and `headers` with the bound ``SQLiteSecrets``.
     init(row: Row) throws {
-        guard let secrets = try Column.decode(EndpointSecrets.self, row["secrets"]) else {
-            throw HeraldError.notFound("endpoint secrets are missing")
-        }
+        let id: String = row["id"]
+        let columns = SQLiteSecrets.current
+        let secrets = try columns.openSecrets(row["secrets"], endpointID: id)
+        let headers = try columns.openHeaders(row["headers"], endpointID: id)
         self.init(
-            id: row["id"],
+            id: id,
             applicationID: row["app_id"],
             uid: row["uid"],
             url: row["url"],
@@ -64,7 +77,7 @@ extension Endpoint {
             channels: try Column.decode([String].self, row["channels"]),
             throttleRate: row["throttle_rate"],
             metadata: try Column.decode([String: String].self, row["metadata"]) ?? [:],
-            headers: try Column.decode([String: String].self, row["headers"]) ?? [:],
+            headers: headers,
             secrets: secrets,
             retrySchedule: try Column.decode([TimeInterval].self, row["retry_schedule"]),
             fifo: row["fifo"],

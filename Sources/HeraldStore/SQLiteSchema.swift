@@ -125,6 +125,22 @@ enum SQLiteSchema {
                     """
             )
         }
+        // Small partial indexes for the endpoint gauges (open circuits, disabled endpoints), so sampling them
+        // reads only those endpoints.
+        migrator.registerMigration("endpoint-gauge-indexes") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX endpoint_circuit_not_closed ON endpoint(circuit_state) WHERE circuit_state != 'closed';
+                    CREATE INDEX endpoint_disabled ON endpoint(disabled) WHERE disabled = 1;
+                    """
+            )
+        }
+        migrator.registerMigration("retention-indexes") { db in
+            // Backs the pruner's payload scan; attempts and idempotency keys already have expiry-ordered indexes.
+            try db.execute(
+                sql: "CREATE INDEX message_payload_expiry ON message(payload_expires_at) WHERE payload IS NOT NULL"
+            )
+        }
         return migrator
     }
 }

@@ -4,12 +4,13 @@ import HeraldCore
 
 extension SQLiteStore {
     public func insertEndpoint(_ endpoint: Endpoint) async throws -> Endpoint {
-        try await write { context in
+        let columns = secretColumns
+        return try await write { context in
             context.invalidate()
             var endpoint = endpoint
             endpoint.applicationID = try Self.applicationID(context.db, endpoint.applicationID)
             try Self.mappingConflicts("An endpoint with this uid already exists") {
-                try Self.saveEndpoint(context.db, endpoint, insert: true)
+                try Self.saveEndpoint(context.db, endpoint, insert: true, columns)
             }
             return endpoint
         }
@@ -35,6 +36,7 @@ extension SQLiteStore {
         _ endpoint: String,
         _ change: @escaping @Sendable (inout Endpoint) throws -> Void
     ) async throws -> Endpoint {
+        let columns = secretColumns
         let updated = try await write { context in
             context.invalidate()
             let applicationID = try Self.applicationID(context.db, application)
@@ -43,7 +45,7 @@ extension SQLiteStore {
             try change(&stored)
             (stored.id, stored.applicationID) = (id, owner)
             try Self.mappingConflicts("An endpoint with this uid already exists") {
-                try Self.saveEndpoint(context.db, stored, insert: false)
+                try Self.saveEndpoint(context.db, stored, insert: false, columns)
             }
             try context.db.execute(
                 sql: "UPDATE delivery SET fifo = ? WHERE endpoint_id = ? AND fifo != ? AND status IN (1, 3)",
@@ -118,11 +120,13 @@ extension SQLiteStore {
         return endpoints
     }
 
-    private static func saveEndpoint(_ db: Database, _ endpoint: Endpoint, insert: Bool) throws {
+    /// Writes every column of `endpoint`, its secrets and headers sealed.
+    private static func saveEndpoint(_ db: Database, _ endpoint: Endpoint, insert: Bool, _ columns: SecretColumns) throws {
         let arguments: StatementArguments = [
             endpoint.applicationID, endpoint.uid, endpoint.url, endpoint.description, endpoint.disabled,
             try Column.json(endpoint.eventTypes), try Column.json(endpoint.channels), endpoint.throttleRate,
-            try Column.json(endpoint.metadata), try Column.json(endpoint.headers), try Column.json(endpoint.secrets),
+            try Column.json(endpoint.metadata), try columns.sealHeaders(endpoint.headers, endpointID: endpoint.id),
+            try columns.sealSecrets(endpoint.secrets, endpointID: endpoint.id),
             try Column.json(endpoint.retrySchedule), endpoint.fifo, Column.milliseconds(endpoint.createdAt),
             Column.milliseconds(endpoint.updatedAt), endpoint.id,
         ]

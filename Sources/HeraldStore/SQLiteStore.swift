@@ -5,15 +5,21 @@ import Synchronization
 
 /// The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, so a write that returned
 /// survives a crash of the process or the machine. Writes are group-committed (see ``GroupCommitWriter``).
+/// Endpoint secrets and custom headers are sealed at rest with the main key (see ``SecretColumns``).
 public final class SQLiteStore: Store {
     let pool: DatabasePool
     /// The database file.
     public let path: String
     private let committer: GroupCommitWriter
     let ingestHandoff = Mutex<IngestHandoff?>(nil)
+    /// Seals and opens the endpoint columns that hold secrets.
+    let secretColumns: SecretColumns
 
-    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the database at `path`, migrates it to the current schema and seals any endpoint
+    /// columns left in plaintext by a version before encryption.
+    ///
+    /// Throws a ``SecretCipherError`` when `cipher` does not open the secrets already stored (another main key).
+    public init(path: String, cipher: SecretCipher) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -28,16 +34,20 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.writerBackstopPages)")
         }
         try SQLiteSchema.migrator.migrate(pool)
+        secretColumns = SecretColumns(cipher: cipher)
+        try Self.checkMainKey(pool, secretColumns)
+        try Self.sealPlaintextEndpointColumns(pool, secretColumns)
         committer = GroupCommitWriter(writer: pool)
     }
 
     /// Runs `work` inside a group-committed transaction and returns its result once durable.
     func write<T: Sendable>(_ work: @escaping @Sendable (WriteContext) throws -> T) async throws -> T {
         let box = ResultBox<T>()
+        let columns = secretColumns
         await committer.perform(
             GroupCommitWriter.Job(
                 run: { context in
-                    box.result = context.inSavepoint { try work(context) }
+                    box.result = SQLiteSecrets.$columns.withValue(columns) { context.inSavepoint { try work(context) } }
                 },
                 fail: { error in box.result = .failure(error) }
             )
@@ -51,7 +61,8 @@ public final class SQLiteStore: Store {
     }
 
     func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.read(work)
+        let columns = secretColumns
+        return try await pool.read { db in try SQLiteSecrets.$columns.withValue(columns) { try work(db) } }
     }
 }
 

@@ -93,6 +93,11 @@ public protocol Store: Sendable {
     /// The live (not revoked) token whose hash is `hash`, if any.
     func token(hash: String) async throws -> APIToken?
     func tokenCount() async throws -> Int
+    /// Every token, live and revoked, oldest first (ties by id). For operators' listings; never used to authenticate.
+    func tokens() async throws -> [APIToken]
+    /// Marks the token `id` revoked at `now` and returns it. Revoking an already revoked token changes nothing and
+    /// returns it with its first `revokedAt`. Throws ``HeraldError/notFound(_:)`` for an unknown id.
+    func revokeToken(_ id: String, now: Date) async throws -> APIToken
 
     // MARK: Idempotency
     /// Claims `key` for one request; a later claim sees the first one in progress or its stored response.
@@ -102,4 +107,20 @@ public protocol Store: Sendable {
     func completeIdempotencyKey(_ key: String, response: StoredResponse, expiresAt: Date) async throws
     /// Gives the key up (the request failed), so that a retry with the same key can act.
     func releaseIdempotencyKey(_ key: String) async throws
+
+    // MARK: Operations
+    /// A cheap round trip to the database (a trivial read); throws when the store cannot answer. For health checks.
+    func ping() async throws
+    /// Cluster-wide numbers for the delivery gauges: unfinished deliveries, how many are due at `now` and since
+    /// when, endpoints whose circuit is not closed, and disabled endpoints. See ``DeliveryBacklog``.
+    func deliveryBacklog(now: Date) async throws -> DeliveryBacklog
+
+    // MARK: Retention
+    /// Removes at most `batchSize` expired rows of each kind and reports how many: payloads whose
+    /// `payloadExpiresAt` is at or before `now` (set to nothing, exactly like ``expungePayload(application:message:)``:
+    /// the message, its deliveries and attempts stay), attempts created more than `attemptRetention` seconds before
+    /// `now`, and idempotency keys expired at `now`. Callers loop (with pauses) while
+    /// ``PruneResult/mayHaveMore(batchSize:)``, so no call holds the writer long. Deliveries still pending when their
+    /// payload goes fail at their next attempt with error kind `payload_expired`; resend answers ``HeraldError/gone(_:)``.
+    func pruneExpired(now: Date, attemptRetention: TimeInterval, batchSize: Int) async throws -> PruneResult
 }

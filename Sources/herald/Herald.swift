@@ -10,7 +10,7 @@ struct Herald: AsyncParsableCommand {
         commandName: "herald",
         abstract: "Herald delivers your events as signed webhooks to every endpoint that subscribed to them.",
         version: version,
-        subcommands: [Serve.self, Migrate.self, TokenCommand.self]
+        subcommands: [Serve.self, ConfigCommand.self, Migrate.self, Prune.self, TokenCommand.self, Listen.self, Verify.self]
     )
 
     /// Runs the command, turning any escaping error into one line on stderr and exit status 1.

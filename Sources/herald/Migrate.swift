@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 /// `herald migrate`: brings the database schema up to date and exits.
 struct Migrate: AsyncParsableCommand {
@@ -7,7 +8,12 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        _ = try store.openStore()
-        print("Database in \(store.resolvedDataDir) is up to date.")
+        let location = try await store.withStore(try store.settings(), logger: .quiet) { $0.location }
+        print("\(location) is up to date.")
     }
+}
+
+extension Logger {
+    /// A logger that drops everything, for short commands whose output is their result.
+    static var quiet: Logger { Logger(label: "herald", factory: { _ in SwiftLogNoOpLogHandler() }) }
 }

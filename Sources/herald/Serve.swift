@@ -5,61 +5,96 @@ import HeraldDelivery
 import HeraldStore
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 
-/// `herald serve`: the HTTP API on the embedded SQLite store.
+/// `herald serve`: the HTTP API, the delivery engine and the store's upkeep in one process.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the Herald service.")
-
-    @Option(help: "Address to listen on (env HERALD_HOST, default 127.0.0.1).") var host: String?
-    @Option(help: "Port to listen on (env HERALD_PORT, default 8071).") var port: Int?
-    @Option(help: "Largest accepted request body in bytes (env HERALD_MAX_BODY_BYTES, default 1048576).")
-    var maxBodyBytes: Int?
-    @Flag(
-        inversion: .prefixedNo,
-        help: "Run the delivery engine in this process (env HERALD_DELIVERY=on|off, default on). Off serves the API only."
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Herald service.",
+        discussion: """
+            Every setting is a flag, a HERALD_* environment variable and a key of the config file (--config); \
+            `herald config reference` lists them and `herald config check` validates a configuration.
+            """
     )
-    var delivery: Bool?
+
+    @OptionGroup var options: ServeOptions
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let host = self.host ?? environment["HERALD_HOST"] ?? "127.0.0.1"
-        let port = try self.port ?? Self.integer(environment, "HERALD_PORT") ?? 8071
-        let maxBodyBytes = try self.maxBodyBytes ?? Self.integer(environment, "HERALD_MAX_BODY_BYTES") ?? 1 << 20
-        guard (1...65535).contains(port) else { throw CommandFailure("port must be between 1 and 65535, got \(port)") }
-        guard maxBodyBytes > 0 else { throw CommandFailure("max body bytes must be positive") }
-        let adminToken = environment["HERALD_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let values = try store.settings(adding: options.flagValues)
+        let settings = try HeraldConfiguration(values)
+        LogSetup.bootstrap(level: settings.logs.level, format: settings.logs.format)
+        let logger = Logger(label: "herald")
+        for name in values.unknownEnvironmentNames {
+            logger.warning("Ignoring an environment variable that names no setting", metadata: ["variable": "\(name)"])
+        }
+        let registry = PrometheusCollectorRegistry()
+        let metrics = Self.metricsFactory(registry: registry, requestTimeout: settings.delivery.requestTimeout)
+        MetricsSystem.bootstrap(metrics)
 
-        var logger = Logger(label: "herald")
-        logger.logLevel = .info
-        let store = try self.store.openStore()
+        try await self.store.withStore(values, logger: logger) { opened in
+            try await serve(opened, settings: settings, values: values, metrics: metrics, registry: registry, logger: logger)
+        }
+    }
+
+    private func serve(
+        _ opened: OpenedStore,
+        settings: HeraldConfiguration,
+        values: SettingValues,
+        metrics: PrometheusMetricsFactory,
+        registry: PrometheusCollectorRegistry,
+        logger: Logger
+    ) async throws {
+        let store = MeteredStore(opened.store, metrics: metrics)
+        let adminToken = settings.server.adminToken
         if adminToken == nil, try await store.tokenCount() == 0 {
             let token = try await TokenIssuer.issue(name: "initial", store: store)
             print("Created API token: \(token)")
             print("Keep it safe: it is shown only once. Make more with `herald token create`.")
         }
 
-        var deliveryConfiguration = try DeliverySettings.configuration(from: environment)
-        deliveryConfiguration.instanceID = try self.store.instanceID()
-        let deliveryEnabled = try self.delivery ?? Self.switchValue(environment, "HERALD_DELIVERY") ?? true
-        let scheduler = deliveryEnabled
-            ? DeliveryScheduler(store: store, configuration: deliveryConfiguration, logger: logger) : nil
+        var delivery = settings.delivery
+        delivery.instanceID = try self.store.instanceID(values)
+        let scheduler = settings.deliveryEnabled
+            ? DeliveryScheduler(store: store, configuration: delivery, logger: logger, metrics: metrics) : nil
         let router = HeraldRouter.make(
             store: store,
-            configuration: APIConfiguration(maximumBodyBytes: maxBodyBytes, adminToken: adminToken),
+            configuration: APIConfiguration(maximumBodyBytes: settings.server.maximumBodyBytes, adminToken: adminToken),
             delivery: scheduler,
-            events: OperationalEvents(store: store, application: deliveryConfiguration.operationalApplication, logger: logger)
+            events: OperationalEvents(store: store, application: delivery.operationalApplication, logger: logger),
+            engine: scheduler,
+            metrics: metrics,
+            prometheus: registry
         )
+        let host = settings.server.host
+        let port = settings.server.port
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Herald/\(Herald.version)"),
             onServerRunning: { _ in
-                FileHandle.standardError.write(Data("Herald listening on http://\(host):\(port)\n".utf8))
+                FileHandle.standardError.write(Data("Herald listening on http://\(host):\(port) (\(opened.location))\n".utf8))
             },
             logger: logger
         )
-        app.addServices(StoreMaintenance(checkpointer: try SQLiteCheckpointer(store: store, logger: logger)))
+        switch opened {
+        case .sqlite(let sqlite):
+            app.addServices(StoreMaintenance(checkpointer: try SQLiteCheckpointer(store: sqlite, logger: logger)))
+        case .postgres(let postgres):
+            if let scheduler { app.addServices(WorkListener(store: postgres, scheduler: scheduler)) }
+        }
         if let scheduler { app.addServices(scheduler) }
+        app.addServices(DeliveryBacklogSampler(store: store, metrics: metrics, logger: logger))
+        app.addServices(
+            RetentionPruner(
+                store: store,
+                configuration: .init(
+                    attemptRetention: settings.retention.attemptRetention,
+                    interval: .milliseconds(Int64(settings.retention.pruneInterval * 1000))
+                ),
+                logger: logger
+            )
+        )
         do {
             try await app.runService()
         } catch {
@@ -67,18 +102,18 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    static func switchValue(_ environment: [String: String], _ name: String) throws -> Bool? {
-        guard let text = environment[name]?.lowercased(), !text.isEmpty else { return nil }
-        switch text {
-        case "on", "true", "1", "yes": return true
-        case "off", "false", "0", "no": return false
-        default: throw CommandFailure("\(name) must be on or off, got '\(text)'")
-        }
-    }
-
-    static func integer(_ environment: [String: String], _ name: String) throws -> Int? {
-        guard let text = environment[name], !text.isEmpty else { return nil }
-        guard let value = Int(text) else { throw CommandFailure("\(name) must be an integer, got '\(text)'") }
-        return value
+    /// Prometheus metrics, with attempt-duration buckets that reach the request timeout.
+    static func metricsFactory(registry: PrometheusCollectorRegistry, requestTimeout: TimeInterval)
+        -> PrometheusMetricsFactory
+    {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        let limit = Duration.milliseconds(Int64(requestTimeout * 1000))
+        var buckets: [Duration] = [
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        ].filter { $0 < limit }
+        buckets.append(limit)
+        factory.durationHistogramBuckets["herald_delivery_attempt_duration_seconds"] = buckets
+        return factory
     }
 }

@@ -8,7 +8,7 @@ struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
         abstract: "Manage API tokens.",
-        subcommands: [Create.self]
+        subcommands: [Create.self, List.self, Revoke.self]
     )
 
     /// `herald token create`: makes a token, prints it once; only its hash is stored.
@@ -21,14 +21,60 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "A name to recognise the token by.") var name: String = "cli"
 
         func run() async throws {
-            let token = try await TokenIssuer.issue(name: name, store: store.openStore())
+            let token = try await store.withStore(try store.settings(), logger: .quiet) { opened in
+                try await TokenIssuer.issue(name: name, store: opened.store)
+            }
             print(token)
+        }
+    }
+
+    /// `herald token list`: every stored token with its state, never the token or its hash.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List API tokens: id, name, creation time and whether each is live or revoked.",
+            discussion: """
+                Tokens themselves are never shown (only their hashes are stored). The admin token from \
+                HERALD_ADMIN_TOKEN is not stored and so is not listed.
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let tokens = try await store.withStore(try store.settings(), logger: .quiet) { try await $0.store.tokens() }
+            print(TokenIssuer.table(tokens), terminator: "")
+        }
+    }
+
+    /// `herald token revoke <id>`: stops a token from authenticating.
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an API token by its id, as `herald token list` shows it.",
+            discussion: """
+                A running server remembers recent token checks for about \(Int(TokenIssuer.serverCacheSeconds)) \
+                seconds, so a revoked token can keep working for that long on a server that saw it just before; \
+                a server started after the revocation refuses it at once. Revoking a token that is already \
+                revoked changes nothing. An unknown id exits with status 1.
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The token's id (tok_…).") var id: String
+
+        func run() async throws {
+            let result = try await store.withStore(try store.settings(), logger: .quiet) { opened in
+                try await TokenIssuer.revoke(id, store: opened.store, now: Date())
+            }
+            print(result)
         }
     }
 }
 
-/// Makes API tokens and stores their hashes.
+/// Makes, lists and revokes API tokens; the store keeps only their hashes.
 enum TokenIssuer {
+    /// How long a running server's token cache may keep accepting a revoked token (APIConfiguration's default).
+    static let serverCacheSeconds: TimeInterval = 10
+
     static func issue(name: String, store: any Store) async throws -> String {
         let token = APITokenSecret.generate()
         let now = Date()
@@ -41,5 +87,37 @@ enum TokenIssuer {
             )
         )
         return token
+    }
+
+    /// Revokes the token `id` and says what happened in one line; an unknown id is a ``CommandFailure``.
+    static func revoke(_ id: String, store: any Store, now: Date) async throws -> String {
+        guard let before = try await store.tokens().first(where: { $0.id == id }) else {
+            throw CommandFailure("no API token has the id '\(id)' (see `herald token list`)")
+        }
+        if let revokedAt = before.revokedAt {
+            return "Token \(id) (\(before.name)) was already revoked at \(timestamp(revokedAt))."
+        }
+        let revoked = try await store.revokeToken(id, now: now)
+        return "Revoked token \(id) (\(revoked.name)). A running server may accept it for up to "
+            + "\(Int(serverCacheSeconds)) more seconds."
+    }
+
+    /// A table of tokens, one line each after a header line, or a sentence when there are none.
+    static func table(_ tokens: [APIToken]) -> String {
+        guard !tokens.isEmpty else { return "No API tokens.\n" }
+        let rows = [["ID", "NAME", "CREATED", "STATE"]]
+            + tokens.map { token in
+                [token.id, token.name, timestamp(token.createdAt), token.revokedAt.map { "revoked \(timestamp($0))" } ?? "live"]
+            }
+        let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
     }
 }

@@ -9,7 +9,7 @@ import Testing
         try await TestAPI.run { api in
             let response = try await api.request(.get, "/api/v1/health", token: nil)
             #expect(response.status == .ok)
-            #expect(response.json == ["status": "ok"])
+            #expect(response.json == ["status": "ok", "store": "ok", "delivery": "disabled"])
         }
     }
 

@@ -33,7 +33,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path)
+        let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path, cipher: .random())
         let router = HeraldRouter.make(store: store, configuration: TestAPI.configuration)
 
         let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })

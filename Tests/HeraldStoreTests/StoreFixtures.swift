@@ -2,22 +2,33 @@ import Foundation
 import HeraldCore
 import HeraldStore
 
-/// The stores every conformance test runs against. PostgreSQL joins this list when its backend exists.
+/// The stores every conformance test runs against: SQLite always, PostgreSQL when `HERALD_TEST_DATABASE_URL`
+/// names a reachable server (otherwise its cases are left out and one line says why; see ``PostgresTestServer``).
 enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite
+    case postgres
+
+    /// The kinds that can run here.
+    static var allCases: [StoreKind] { PostgresTestServer.available == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     var description: String { rawValue }
 }
 
-/// A fresh store in a temporary directory, removed after `body`.
+/// A fresh, empty store, removed after `body`: a SQLite file in a temporary directory (`body` gets its path), or
+/// a PostgreSQL database of its own on the test server, migrated and running (`body` gets its URL).
 func withStore<T>(_ kind: StoreKind, _ body: (any Store, String) async throws -> T) async throws -> T {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-store-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let path = directory.appendingPathComponent("herald.sqlite").path
     switch kind {
     case .sqlite:
-        return try await body(try SQLiteStore(path: path), path)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("herald.sqlite").path
+        return try await body(try SQLiteStore(path: path, cipher: storeTestCipher), path)
+    case .postgres:
+        let server = try PostgresTestServer.required()
+        return try await server.withDatabase { url in
+            try await withRunningPostgresStores(url: url, count: 1) { stores in try await body(stores[0], url) }
+        }
     }
 }
 

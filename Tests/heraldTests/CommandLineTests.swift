@@ -37,16 +37,6 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory + "/herald.sqlite"))
     }
 
-    @Test func badNumbersInTheEnvironmentNameTheVariable() {
-        #expect(throws: CommandFailure.self) { try Serve.integer(["HERALD_PORT": "eighty"], "HERALD_PORT") }
-        #expect((try? Serve.integer(["HERALD_PORT": "8080"], "HERALD_PORT")) == 8080)
-        #expect((try? Serve.integer([:], "HERALD_PORT")) == .some(nil))
-    }
-
-    @Test func serveRejectsANonNumericPortFlag() {
-        #expect(throws: (any Error).self) { try Serve.parse(["--port", "eighty"]) }
-    }
-
     @Test func dataDirectoryFlagWinsOverTheDefault() throws {
         #expect(try StoreOptions.parse(["--data-dir", "/tmp/x"]).resolvedDataDir == "/tmp/x")
     }

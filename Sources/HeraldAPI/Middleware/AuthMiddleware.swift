@@ -1,11 +1,13 @@
 import Foundation
 import Hummingbird
 
-/// Requires `Authorization: Bearer <token>` on every route but the health check.
+/// Requires `Authorization: Bearer <token>` on every route but the health checks (readiness and liveness).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = HeraldRequestContext
     let authenticator: TokenAuthenticator
-    static let publicPaths: Set<String> = ["/api/v1/health", "/api/v1/health/"]
+    static let publicPaths: Set<String> = [
+        "/api/v1/health", "/api/v1/health/", "/api/v1/health/live", "/api/v1/health/live/",
+    ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response

@@ -7,6 +7,7 @@ import Hummingbird
 struct MessageRoutes {
     let store: any Store
     let configuration: APIConfiguration
+    let metrics: APIMetrics
 
     func register(on router: Router<HeraldRequestContext>) {
         router.post("/api/v1/app/{app_id}/msg") { request, context in
@@ -18,6 +19,7 @@ struct MessageRoutes {
                 new,
                 now: Date()
             )
+            metrics.ingested.increment()
             return JSONCoding.raw(try MessageOut.encode(message, withContent: withContent), status: .accepted)
         }
         router.get("/api/v1/app/{app_id}/msg") { request, context in

@@ -49,7 +49,7 @@ final class DeliveryHarness: Sendable {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-delivery-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path)
+            let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path, cipher: .random())
             let now = Date()
             let application = try await store.insertApplication(
                 Application(

@@ -1,2 +1,0 @@
-/// The PostgreSQL store for running several Herald instances on one shared database.
-enum HeraldPostgres {}

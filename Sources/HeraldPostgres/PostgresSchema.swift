@@ -1,0 +1,166 @@
+/// The PostgreSQL schema as named, append-only migrations (the same tables as the SQLite store).
+///
+/// Text keys that lists are ordered and paged by use the "C" collation, so ids sort byte for byte as on SQLite
+/// whatever the database's locale. Times are BIGINT milliseconds since 1970.
+enum PostgresSchema {
+    struct Migration: Sendable {
+        let name: String
+        /// Run one by one (the extended query protocol takes one statement at a time).
+        let statements: [String]
+    }
+
+    /// The key of the transaction-scoped advisory lock that serializes migrations across instances.
+    static let advisoryLockKey: Int64 = 0x4845_5241_4C44  // "HERALD"
+
+    static let migrations: [Migration] = [foundation, gaugeAndRetentionIndexes]
+
+    static let foundation = Migration(
+        name: "v1-foundation",
+        statements: [
+            """
+            CREATE TABLE application (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                uid TEXT UNIQUE,
+                name TEXT NOT NULL,
+                throttle_rate BIGINT,
+                metadata TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE endpoint (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                app_id TEXT COLLATE "C" NOT NULL REFERENCES application(id) ON DELETE CASCADE,
+                uid TEXT,
+                url TEXT NOT NULL,
+                description TEXT NOT NULL,
+                disabled BOOLEAN NOT NULL,
+                event_types TEXT,
+                channels TEXT,
+                throttle_rate BIGINT,
+                metadata TEXT NOT NULL,
+                headers TEXT NOT NULL,
+                secrets TEXT NOT NULL,
+                retry_schedule TEXT,
+                fifo BOOLEAN NOT NULL DEFAULT false,
+                circuit_state TEXT NOT NULL DEFAULT 'closed',
+                circuit TEXT,
+                health TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                UNIQUE (app_id, uid)
+            )
+            """,
+            "CREATE INDEX endpoint_by_app ON endpoint(app_id, id)",
+            """
+            CREATE TABLE event_type (
+                name TEXT COLLATE "C" PRIMARY KEY,
+                description TEXT NOT NULL,
+                archived BOOLEAN NOT NULL,
+                deprecated BOOLEAN NOT NULL,
+                schemas TEXT,
+                group_name TEXT,
+                feature_flags TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE message (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                app_id TEXT COLLATE "C" NOT NULL REFERENCES application(id) ON DELETE CASCADE,
+                event_type TEXT NOT NULL,
+                event_id TEXT,
+                channels TEXT,
+                tags TEXT,
+                payload BYTEA,
+                payload_expires_at BIGINT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX message_by_event_id ON message(app_id, event_id) WHERE event_id IS NOT NULL",
+            "CREATE INDEX message_by_app ON message(app_id, id)",
+            "CREATE INDEX message_by_app_type ON message(app_id, event_type, id)",
+            """
+            CREATE TABLE message_channel (
+                app_id TEXT COLLATE "C" NOT NULL,
+                channel TEXT NOT NULL,
+                message_id TEXT COLLATE "C" NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                PRIMARY KEY (app_id, channel, message_id)
+            )
+            """,
+            "CREATE INDEX message_channel_by_message ON message_channel(message_id)",
+            """
+            CREATE TABLE delivery (
+                message_id TEXT COLLATE "C" NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                endpoint_id TEXT COLLATE "C" NOT NULL REFERENCES endpoint(id) ON DELETE CASCADE,
+                app_id TEXT COLLATE "C" NOT NULL,
+                status INTEGER NOT NULL,
+                fifo BOOLEAN NOT NULL DEFAULT false,
+                attempt_count INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT,
+                lease_owner TEXT,
+                lease_expires_at BIGINT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (message_id, endpoint_id)
+            )
+            """,
+            "CREATE INDEX delivery_by_endpoint ON delivery(endpoint_id, message_id)",
+            "CREATE INDEX delivery_due ON delivery(next_attempt_at) WHERE status IN (1, 3) AND fifo = false",
+            "CREATE INDEX delivery_fifo ON delivery(endpoint_id, message_id) WHERE status IN (1, 3) AND fifo = true",
+            "CREATE INDEX delivery_by_lease_owner ON delivery(lease_owner) WHERE lease_owner IS NOT NULL",
+            """
+            CREATE TABLE attempt (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                message_id TEXT COLLATE "C" NOT NULL,
+                endpoint_id TEXT COLLATE "C" NOT NULL,
+                app_id TEXT COLLATE "C" NOT NULL,
+                url TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                response_status_code INTEGER NOT NULL,
+                response TEXT NOT NULL,
+                duration_ms BIGINT NOT NULL,
+                trigger_type INTEGER NOT NULL,
+                error_kind TEXT,
+                attempt_number INTEGER NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX attempt_by_message ON attempt(app_id, message_id, id)",
+            "CREATE INDEX attempt_by_endpoint ON attempt(app_id, endpoint_id, id)",
+            "CREATE INDEX attempt_by_created ON attempt(created_at)",
+            """
+            CREATE TABLE api_token (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                name TEXT NOT NULL,
+                hash TEXT NOT NULL UNIQUE,
+                created_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE idempotency_key (
+                key TEXT PRIMARY KEY,
+                completed BOOLEAN NOT NULL,
+                status_code INTEGER,
+                content_type TEXT,
+                body BYTEA,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX idempotency_key_by_expiry ON idempotency_key(expires_at)",
+        ]
+    )
+
+    /// Small partial indexes for the endpoint gauges (open circuits, disabled endpoints) and the pruner's payload scan.
+    static let gaugeAndRetentionIndexes = Migration(
+        name: "v2-gauge-and-retention-indexes",
+        statements: [
+            "CREATE INDEX endpoint_circuit_not_closed ON endpoint(circuit_state) WHERE circuit_state != 'closed'",
+            "CREATE INDEX endpoint_disabled ON endpoint(disabled) WHERE disabled = true",
+            "CREATE INDEX message_payload_expiry ON message(payload_expires_at) WHERE payload IS NOT NULL",
+        ]
+    )
+}

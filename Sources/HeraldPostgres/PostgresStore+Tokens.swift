@@ -1,0 +1,72 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import PostgresNIO
+
+extension PostgresStore {
+    public func insertToken(_ token: APIToken) async throws {
+        try await read { connection in
+            try await PostgresErrorCode.mappingConflicts("A token with this id already exists") {
+                try await connection.rows(
+                    """
+                    INSERT INTO api_token (id, name, hash, created_at, revoked_at)
+                    VALUES (\(token.id), \(token.name), \(token.hash), \(PostgresColumn.milliseconds(token.createdAt)),
+                        \(token.revokedAt.map(PostgresColumn.milliseconds)))
+                    """,
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    public func token(hash: String) async throws -> APIToken? {
+        try await read { connection in
+            let row = try await connection.row(
+                "SELECT * FROM api_token WHERE hash = \(hash) AND revoked_at IS NULL",
+                logger: logger
+            )
+            return try row.map(APIToken.init(postgresRow:))
+        }
+    }
+
+    public func tokenCount() async throws -> Int {
+        try await read { connection in
+            try await connection.count("SELECT count(*) FROM api_token", logger: logger)
+        }
+    }
+
+    public func tokens() async throws -> [APIToken] {
+        try await read { connection in
+            try await connection.rows("SELECT * FROM api_token ORDER BY created_at, id", logger: logger)
+                .map(APIToken.init(postgresRow:))
+        }
+    }
+
+    public func revokeToken(_ id: String, now: Date) async throws -> APIToken {
+        try await transaction { connection in
+            try await connection.rows(
+                """
+                UPDATE api_token SET revoked_at = \(PostgresColumn.milliseconds(now))
+                WHERE id = \(id) AND revoked_at IS NULL
+                """,
+                logger: logger
+            )
+            guard let row = try await connection.row("SELECT * FROM api_token WHERE id = \(id)", logger: logger) else {
+                throw HeraldError.notFound("No API token with id \(id).")
+            }
+            return try APIToken(postgresRow: row)
+        }
+    }
+}
+
+extension APIToken {
+    init(postgresRow row: PostgresRandomAccessRow) throws {
+        self.init(
+            id: try row.value("id"),
+            name: try row.value("name"),
+            hash: try row.value("hash"),
+            createdAt: try row.date("created_at"),
+            revokedAt: try row.optionalDate("revoked_at")
+        )
+    }
+}

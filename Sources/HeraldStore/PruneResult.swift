@@ -1,0 +1,35 @@
+/// What one call of ``Store/pruneExpired(now:attemptRetention:batchSize:)`` removed, by kind.
+public struct PruneResult: Sendable, Hashable, CustomStringConvertible {
+    /// Message payloads removed (the messages stay, as after an expunge).
+    public var payloads: Int
+    /// Attempts deleted.
+    public var attempts: Int
+    /// Expired idempotency keys deleted.
+    public var idempotencyKeys: Int
+
+    public init(payloads: Int = 0, attempts: Int = 0, idempotencyKeys: Int = 0) {
+        self.payloads = payloads
+        self.attempts = attempts
+        self.idempotencyKeys = idempotencyKeys
+    }
+
+    /// Everything removed.
+    public var total: Int { payloads + attempts + idempotencyKeys }
+
+    /// Whether some kind filled its batch, so more expired rows may be left.
+    public func mayHaveMore(batchSize: Int) -> Bool {
+        payloads >= batchSize || attempts >= batchSize || idempotencyKeys >= batchSize
+    }
+
+    public static func + (lhs: PruneResult, rhs: PruneResult) -> PruneResult {
+        PruneResult(
+            payloads: lhs.payloads + rhs.payloads,
+            attempts: lhs.attempts + rhs.attempts,
+            idempotencyKeys: lhs.idempotencyKeys + rhs.idempotencyKeys
+        )
+    }
+
+    public var description: String {
+        "\(payloads) payloads, \(attempts) attempts, \(idempotencyKeys) idempotency keys"
+    }
+}

@@ -1,0 +1,49 @@
+/// The fixed set of names under which ``MeteredStore`` times store calls: one per ``Store`` requirement.
+///
+/// Raw values are the `operation` label of `herald_store_operation_duration_seconds` and
+/// `herald_store_errors_total`; they never contain ids, so the label stays small however much data there is.
+public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
+    case insertApplication = "insert_application"
+    case application
+    case applications
+    case updateApplication = "update_application"
+    case deleteApplication = "delete_application"
+    case insertEndpoint = "insert_endpoint"
+    case endpoint
+    case endpoints
+    case updateEndpoint = "update_endpoint"
+    case deleteEndpoint = "delete_endpoint"
+    case endpointStats = "endpoint_stats"
+    case insertEventType = "insert_event_type"
+    case eventType = "event_type"
+    case eventTypes = "event_types"
+    case updateEventType = "update_event_type"
+    case deleteEventType = "delete_event_type"
+    case createMessage = "create_message"
+    case message
+    case messages
+    case expungePayload = "expunge_payload"
+    case messageDestinations = "message_destinations"
+    case endpointMessages = "endpoint_messages"
+    case attempts
+    case attempt
+    case leaseDueDeliveries = "lease_due_deliveries"
+    case leaseFIFODeliveries = "lease_fifo_deliveries"
+    case fifoEndpointsWithPendingWork = "fifo_endpoints_with_pending_work"
+    case releaseLeases = "release_leases"
+    case endpointForDelivery = "endpoint_for_delivery"
+    case recordOutcomes = "record_outcomes"
+    case requeueFailedDeliveries = "requeue_failed_deliveries"
+    case deliveryForResend = "delivery_for_resend"
+    case insertToken = "insert_token"
+    case token
+    case tokenCount = "token_count"
+    case tokens
+    case revokeToken = "revoke_token"
+    case claimIdempotencyKey = "claim_idempotency_key"
+    case completeIdempotencyKey = "complete_idempotency_key"
+    case releaseIdempotencyKey = "release_idempotency_key"
+    case ping
+    case deliveryBacklog = "delivery_backlog"
+    case pruneExpired = "prune_expired"
+}
