@@ -92,6 +92,12 @@ import Testing
             failure { _ = try HeraldConfiguration(SettingValues(flags: ["log-format": "xml"], environment: [:])) }
                 == "--log-format: must be one of text, json, got 'xml'"
         )
+        #expect(
+            failure {
+                _ = try HeraldConfiguration(
+                    SettingValues(flags: ["lease-duration": "10s"], environment: ["HERALD_REQUEST_TIMEOUT": "15s"]))
+            }?.hasPrefix("--lease-duration: must be longer than the request timeout (15s)") == true
+        )
         let networks = failure {
             _ = try HeraldConfiguration(SettingValues(flags: [:], environment: ["HERALD_ALLOWED_NETWORKS": "10.0.0.0/33"]))
         }

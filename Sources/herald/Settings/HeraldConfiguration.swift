@@ -75,6 +75,13 @@ extension DeliveryConfiguration {
         }
         if let seconds = try values.duration(.disableAfter) { disableAfter = seconds }
         if let seconds = try values.duration(.pollInterval, positive: true) { pollInterval = seconds }
+        if let seconds = try values.duration(.leaseDuration, positive: true) { leaseDuration = seconds }
+        guard leaseDuration > requestTimeout else {
+            let origin = values.raw(.leaseDuration)?.origin.description ?? Setting.leaseDuration.key
+            throw CommandFailure(
+                "\(origin): must be longer than the request timeout (\(Int(requestTimeout))s), or attempts still "
+                    + "running would be taken over by another instance")
+        }
         if let mode = try values.choice(.signatureHeaders, SignatureHeaders.allCases.map(\.rawValue)) {
             signatureHeaders = SignatureHeaders(rawValue: mode) ?? .webhook
         }

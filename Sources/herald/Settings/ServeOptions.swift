@@ -28,6 +28,8 @@ struct ServeOptions: ParsableArguments {
     var disableAfter: String?
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp(Setting.pollInterval.help))
     var pollInterval: String?
+    @Option(name: .customLong("lease-duration"), help: ArgumentHelp(Setting.leaseDuration.help))
+    var leaseDuration: String?
     @Option(name: .customLong("signature-headers"), help: ArgumentHelp(Setting.signatureHeaders.help))
     var signatureHeaders: String?
     @Option(name: .customLong("allowed-networks"), help: ArgumentHelp(Setting.allowedNetworks.help))
@@ -48,7 +50,7 @@ struct ServeOptions: ParsableArguments {
             (.delivery, delivery.map { $0 ? "on" : "off" }), (.retrySchedule, retrySchedule),
             (.requestTimeout, requestTimeout), (.endpointConcurrency, endpointConcurrency),
             (.globalConcurrency, globalConcurrency), (.circuitFailures, circuitFailures),
-            (.circuitCooldown, circuitCooldown), (.disableAfter, disableAfter), (.pollInterval, pollInterval),
+            (.circuitCooldown, circuitCooldown), (.disableAfter, disableAfter), (.pollInterval, pollInterval), (.leaseDuration, leaseDuration),
             (.signatureHeaders, signatureHeaders), (.allowedNetworks, allowedNetworks),
             (.operationalApp, operationalApp), (.attemptRetention, attemptRetention),
             (.pruneInterval, pruneInterval), (.logLevel, logLevel), (.logFormat, logFormat),

@@ -74,6 +74,9 @@ extension Setting {
     static let allowedNetworks = Setting(
         key: "allowed-networks", defaultValue: "unset",
         summary: "comma-separated CIDRs deliveries may reach despite the private-address guard")
+    static let leaseDuration = Setting(
+        key: "lease-duration", defaultValue: "5m",
+        summary: "how long a delivery taken by an instance stays its own; after a crash others retry it then")
     static let operationalApp = Setting(
         key: "operational-app", defaultValue: "unset",
         summary: "application (id or uid) that receives Herald's operational events")
@@ -95,7 +98,7 @@ extension Setting {
     static let all: [Setting] = [
         config, host, port, maxBodyBytes, adminToken, dataDir, databaseURL, mainKey, delivery, retrySchedule,
         requestTimeout, endpointConcurrency, globalConcurrency, circuitFailures, circuitCooldown, disableAfter,
-        pollInterval, signatureHeaders, allowedNetworks, operationalApp, attemptRetention, pruneInterval, logLevel,
+        pollInterval, leaseDuration, signatureHeaders, allowedNetworks, operationalApp, attemptRetention, pruneInterval, logLevel,
         logFormat,
     ]
 }
