@@ -131,10 +131,17 @@ extension SchedulerState {
             disable = true
             outcomes.operational.append(.attemptExhausted(attempt))
         case .failure(let retryAfter):
-            lane.breaker.recordFailure(now: now)
-            lane.health.recordFailure(now: now)
+            // A payload that expired before it was sent says nothing about the endpoint: it must not open its
+            // circuit or count towards disabling it (a probe it used is given back).
+            let payloadExpired = result.errorKind == "payload_expired"
+            if payloadExpired {
+                lane.breaker.releaseProbe()
+            } else {
+                lane.breaker.recordFailure(now: now)
+                lane.health.recordFailure(now: now)
+            }
             let schedule = endpoint?.retrySchedule.map { RetrySchedule(delays: $0) } ?? configuration.retrySchedule
-            if result.errorKind == "payload_expired" {
+            if payloadExpired {
                 next = .failed
             } else if var at = schedule.nextAttempt(after: attemptNumber, now: now, using: &random) {
                 if let retryAfter { at = max(at, now.addingTimeInterval(retryAfter)) }
@@ -147,7 +154,7 @@ extension SchedulerState {
             } else if attemptNumber == OperationalEvents.failingAfterAttempts {
                 outcomes.operational.append(.attemptFailing(attempt))
             }
-            if lane.health.shouldDisable(now: now, after: configuration.disableAfter) { disable = true }
+            if !payloadExpired, lane.health.shouldDisable(now: now, after: configuration.disableAfter) { disable = true }
         }
         outcomes.attempts.append(.init(attempt: attempt, next: next))
         if next == .succeeded || next == .failed { scheduler.metrics.recordFinished(succeeded: next == .succeeded) }

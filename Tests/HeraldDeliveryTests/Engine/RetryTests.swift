@@ -136,6 +136,31 @@ extension DeliveryEngineTests {
             }
         }
 
+        @Test func anExpiredPayloadNeitherOpensTheCircuitNorCountsAgainstTheEndpoint() async throws {
+            try await DeliveryHarness.run(configure: {
+                $0.circuit = CircuitBreaker.Configuration(failureThreshold: 1, cooldown: 60)
+                $0.disableAfter = 0
+            }) { harness in
+                let endpoint = try await harness.makeEndpoint(path: "/healthy")
+                let expired = try await harness.store.createMessage(
+                    application: harness.application.id,
+                    NewMessage(eventType: "invoice.paid", payload: Array(#"{"n":1}"#.utf8), retention: 0),
+                    now: Date().addingTimeInterval(-1)
+                )
+                try await eventually("the expired delivery fails") {
+                    try await harness.delivery(of: expired.id, to: endpoint.id)?.status == .fail
+                }
+                let fresh = try await harness.send()
+                try await eventually("the next message is delivered") {
+                    try await harness.delivery(of: fresh.id, to: endpoint.id)?.status == .success
+                }
+                let stored = try await harness.storedEndpoint(endpoint.id)
+                #expect(stored.circuitState == "closed")
+                #expect(stored.disabled == false)
+                #expect(harness.receiver.count("/healthy") == 1)
+            }
+        }
+
         @Test func anEndpointFailingWithoutABreakForTheDisablePeriodIsDisabledAndItsDeliveriesWait() async throws {
             try await DeliveryHarness.run(configure: { configuration in
                 configuration.disableAfter = 0.3
