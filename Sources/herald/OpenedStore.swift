@@ -48,12 +48,33 @@ extension StoreOptions {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await postgres.run() }
             defer { group.cancelAll() }
-            do {
-                try await postgres.migrate()
-            } catch {
-                throw CommandFailure("cannot migrate the PostgreSQL database: \(error)")
-            }
+            try await Self.migrate(postgres)
             return try await body(.postgres(postgres))
+        }
+    }
+
+    /// Migrates the schema, or fails with one line when the server cannot be reached in time (the pool would
+    /// otherwise keep retrying the connection for ever).
+    private static func migrate(_ postgres: PostgresStore) async throws {
+        let configuration = postgres.configuration
+        let patience = configuration.connectTimeout + .seconds(5)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await postgres.migrate()
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    throw CommandFailure("cannot migrate the PostgreSQL database: \(error)")
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: patience)
+                throw CommandFailure(
+                    "cannot reach PostgreSQL at \(configuration.host):\(configuration.port) (gave up after \(patience))")
+            }
+            try await group.next()
+            group.cancelAll()
         }
     }
 }

@@ -40,4 +40,25 @@ import Testing
     @Test func dataDirectoryFlagWinsOverTheDefault() throws {
         #expect(try StoreOptions.parse(["--data-dir", "/tmp/x"]).resolvedDataDir == "/tmp/x")
     }
+
+    @Test func anUnreachablePostgresServerFailsWithOneLineInsteadOfWaiting() async throws {
+        let options = try StoreOptions.parse([])
+        let values = try options.settings(environment: [
+            "HERALD_DATABASE_URL": "postgres://herald@127.0.0.1:1/herald?connect_timeout=1",
+            "HERALD_MAIN_KEY": SecretCipher.makeBase64Key(),
+        ])
+        let error = await #expect(throws: CommandFailure.self) {
+            try await options.withStore(values, logger: .quiet) { _ in }
+        }
+        #expect(error?.description.hasPrefix("cannot reach PostgreSQL at 127.0.0.1:1") == true)
+    }
+
+    @Test func postgresWithoutAMainKeyIsRefused() async throws {
+        let options = try StoreOptions.parse([])
+        let values = try options.settings(environment: ["HERALD_DATABASE_URL": "postgres://herald@127.0.0.1:1/herald"])
+        let error = await #expect(throws: CommandFailure.self) {
+            try await options.withStore(values, logger: .quiet) { _ in }
+        }
+        #expect(error?.description.hasPrefix("HERALD_MAIN_KEY must be set with HERALD_DATABASE_URL") == true)
+    }
 }
