@@ -136,28 +136,31 @@ extension DeliveryEngineTests {
             }
         }
 
-        @Test func anExpiredPayloadNeitherOpensTheCircuitNorCountsAgainstTheEndpoint() async throws {
+        @Test func anExpiredPayloadDoesNotCountAsAFailureOfTheEndpoint() async throws {
+            // Two consecutive failures would open the circuit for a minute: the first attempt fails for real, the
+            // retry finds the payload expired. Only the real failure may count, so the next message goes out at once.
             try await DeliveryHarness.run(configure: {
-                $0.circuit = CircuitBreaker.Configuration(failureThreshold: 1, cooldown: 60)
-                $0.disableAfter = 0
+                $0.retrySchedule = RetrySchedule(delays: [0.5, 0.5])
+                $0.circuit = CircuitBreaker.Configuration(failureThreshold: 2, cooldown: 60)
             }) { harness in
-                let endpoint = try await harness.makeEndpoint(path: "/healthy")
-                let expired = try await harness.store.createMessage(
+                harness.receiver.on("/flaky", sequence: [.status(500), .status(200)])
+                let endpoint = try await harness.makeEndpoint(path: "/flaky")
+                let expiring = try await harness.store.createMessage(
                     application: harness.application.id,
-                    NewMessage(eventType: "invoice.paid", payload: Array(#"{"n":1}"#.utf8), retention: 0),
-                    now: Date().addingTimeInterval(-1)
+                    NewMessage(eventType: "invoice.paid", payload: Array(#"{"n":1}"#.utf8), retention: 0.3),
+                    now: Date()
                 )
-                try await eventually("the expired delivery fails") {
-                    try await harness.delivery(of: expired.id, to: endpoint.id)?.status == .fail
+                try await eventually("the retry finds the payload expired") {
+                    try await harness.delivery(of: expiring.id, to: endpoint.id)?.status == .fail
                 }
+                let attempts = try await harness.attempts(endpoint: endpoint.id)
+                #expect(attempts.map(\.responseStatusCode) == [500, 0])
+                #expect(attempts.last?.errorKind == "payload_expired")
                 let fresh = try await harness.send()
                 try await eventually("the next message is delivered") {
                     try await harness.delivery(of: fresh.id, to: endpoint.id)?.status == .success
                 }
-                let stored = try await harness.storedEndpoint(endpoint.id)
-                #expect(stored.circuitState == "closed")
-                #expect(stored.disabled == false)
-                #expect(harness.receiver.count("/healthy") == 1)
+                #expect(try await harness.storedEndpoint(endpoint.id).circuitState == "closed")
             }
         }
 
