@@ -23,9 +23,7 @@ extension PostgresStore {
                     logger: logger
                 )
             }
-            for recorded in outcomes.attempts {
-                try await Self.record(recorded, connection, now: nowMilliseconds, logger: logger)
-            }
+            try await Self.record(outcomes.attempts, connection, now: nowMilliseconds, logger: logger)
             for (key, at) in outcomes.releases {
                 try await connection.rows(
                     """
@@ -134,39 +132,104 @@ extension PostgresStore {
         return (resend.endpoint, resend.task)
     }
 
-    /// Writes one attempt and its delivery's next state.
+    /// Rows per statement when outcomes are written in bulk.
+    static let outcomeChunk = 1000
+
+    /// Writes attempts and their deliveries' next states: a few multi-row statements per chunk of outcomes (one
+    /// `INSERT … SELECT FROM unnest(…)` and one `UPDATE … FROM unnest(…)`), not two round trips per attempt.
     private static func record(
-        _ recorded: DeliveryOutcomes.Recorded,
+        _ recorded: [DeliveryOutcomes.Recorded],
         _ connection: PostgresConnection,
         now: Int64,
         logger: Logger
     ) async throws {
-        let attempt = recorded.attempt
-        let createdAt = PostgresColumn.milliseconds(attempt.createdAt)
+        var start = 0
+        while start < recorded.count {
+            let chunk = recorded[start..<min(start + outcomeChunk, recorded.count)]
+            start += outcomeChunk
+            try await insertAttempts(chunk.map(\.attempt), connection, logger: logger)
+            var changes: [(attempt: Attempt, status: DeliveryStatus, at: Int64?)] = []
+            for item in chunk {
+                switch item.next {
+                case .succeeded: changes.append((item.attempt, .success, nil))
+                case .retry(let at): changes.append((item.attempt, .pending, PostgresColumn.milliseconds(at)))
+                case .failed: changes.append((item.attempt, .fail, nil))
+                case .unchanged: break
+                }
+            }
+            // One UPDATE applies one change per row: a delivery changed twice in a chunk goes one change at a time.
+            var seen = Set<DeliveryKey>()
+            var bulk: [(attempt: Attempt, status: DeliveryStatus, at: Int64?)] = []
+            for change in changes {
+                let key = DeliveryKey(messageID: change.attempt.messageID, endpointID: change.attempt.endpointID)
+                if seen.insert(key).inserted {
+                    bulk.append(change)
+                } else {
+                    try await updateDeliveries(bulk, connection, now: now, logger: logger)
+                    bulk = [change]
+                    seen = [key]
+                }
+            }
+            try await updateDeliveries(bulk, connection, now: now, logger: logger)
+        }
+    }
+
+    private static func insertAttempts(_ attempts: [Attempt], _ connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        guard !attempts.isEmpty else { return }
+        let ids = attempts.map(\.id)
+        let messageIDs = attempts.map(\.messageID)
+        let endpointIDs = attempts.map(\.endpointID)
+        let applicationIDs = attempts.map(\.applicationID)
+        let urls = attempts.map(\.url)
+        let statuses = attempts.map { Int64($0.status.rawValue) }
+        let codes = attempts.map { Int64($0.responseStatusCode) }
+        let responses = attempts.map(\.response)
+        let durations = attempts.map { Int64($0.durationMilliseconds) }
+        let triggers = attempts.map { Int64($0.trigger.rawValue) }
+        // Arrays of optionals do not bind: an absent error kind travels as "" and is stored as NULL.
+        let errorKinds = attempts.map { $0.errorKind ?? "" }
+        let numbers = attempts.map { Int64($0.attemptNumber) }
+        let createdAt = attempts.map { PostgresColumn.milliseconds($0.createdAt) }
         try await connection.rows(
             """
             INSERT INTO attempt (id, message_id, endpoint_id, app_id, url, status, response_status_code, response,
                 duration_ms, trigger_type, error_kind, attempt_number, created_at)
-            VALUES (\(attempt.id), \(attempt.messageID), \(attempt.endpointID), \(attempt.applicationID), \(attempt.url),
-                \(attempt.status.rawValue), \(attempt.responseStatusCode), \(attempt.response),
-                \(attempt.durationMilliseconds), \(attempt.trigger.rawValue), \(attempt.errorKind),
-                \(attempt.attemptNumber), \(createdAt))
+            SELECT id, message_id, endpoint_id, app_id, url, status, code, response, duration, trigger_type,
+                NULLIF(error_kind, ''), attempt_number, created_at
+            FROM unnest(\(ids)::TEXT[], \(messageIDs)::TEXT[], \(endpointIDs)::TEXT[], \(applicationIDs)::TEXT[],
+                \(urls)::TEXT[], \(statuses)::BIGINT[], \(codes)::BIGINT[], \(responses)::TEXT[], \(durations)::BIGINT[],
+                \(triggers)::BIGINT[], \(errorKinds)::TEXT[], \(numbers)::BIGINT[], \(createdAt)::BIGINT[])
+                AS a(id, message_id, endpoint_id, app_id, url, status, code, response, duration, trigger_type,
+                    error_kind, attempt_number, created_at)
             """,
             logger: logger
         )
-        let next: (status: DeliveryStatus, at: Int64?)
-        switch recorded.next {
-        case .succeeded: next = (.success, nil)
-        case .retry(let at): next = (.pending, PostgresColumn.milliseconds(at))
-        case .failed: next = (.fail, nil)
-        case .unchanged: return
-        }
-        let counted = attempt.trigger == .scheduled ? 1 : 0
+    }
+
+    /// Applies each delivery's next state (at most one change per delivery) and gives up its lease.
+    private static func updateDeliveries(
+        _ changes: [(attempt: Attempt, status: DeliveryStatus, at: Int64?)],
+        _ connection: PostgresConnection,
+        now: Int64,
+        logger: Logger
+    ) async throws {
+        guard !changes.isEmpty else { return }
+        let messageIDs = changes.map(\.attempt.messageID)
+        let endpointIDs = changes.map(\.attempt.endpointID)
+        let statuses = changes.map { Int64($0.status.rawValue) }
+        let counted = changes.map { Int64($0.attempt.trigger == .scheduled ? 1 : 0) }
+        // No due time (a finished delivery) travels as -1 and is stored as NULL.
+        let dueAt = changes.map { $0.at ?? -1 }
         try await connection.rows(
             """
-            UPDATE delivery SET status = \(next.status.rawValue), attempt_count = attempt_count + \(counted),
-                next_attempt_at = \(next.at), lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
-            WHERE message_id = \(attempt.messageID) AND endpoint_id = \(attempt.endpointID)
+            UPDATE delivery d SET status = u.status, attempt_count = d.attempt_count + u.counted,
+                next_attempt_at = NULLIF(u.due_at, -1), lease_owner = NULL, lease_expires_at = NULL,
+                updated_at = \(now)
+            FROM unnest(\(messageIDs)::TEXT[], \(endpointIDs)::TEXT[], \(statuses)::BIGINT[], \(counted)::BIGINT[],
+                \(dueAt)::BIGINT[]) AS u(message_id, endpoint_id, status, counted, due_at)
+            WHERE d.message_id = u.message_id AND d.endpoint_id = u.endpoint_id
             """,
             logger: logger
         )
