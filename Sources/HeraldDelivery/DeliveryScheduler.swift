@@ -26,6 +26,8 @@ public final class DeliveryScheduler: Service, Sendable {
         /// A batch of outcomes was written; its deliveries may be taken again.
         case flushed([DeliveryKey], unfinishedDeferrals: [(endpointID: String, until: Date)])
         case endpointChanged(EndpointChange)
+        /// A renewal of this instance's leases and endpoint holds finished.
+        case renewed
         case tick
         case wake(endpointID: String)
         case shutdown

@@ -227,6 +227,12 @@ extension SchedulerState {
         let batch = outcomes
         outcomes = DeliveryOutcomes()
         await scheduler.record(batch)
+        do {
+            // Gives up what is still held here (on a shared store, the endpoints too), so others take it at once.
+            _ = try await scheduler.store.releaseLeases(owner: configuration.instanceID, now: now)
+        } catch {
+            scheduler.logger.warning("Releasing leases at shutdown failed", metadata: ["error": "\(error)"])
+        }
         return true
     }
 }

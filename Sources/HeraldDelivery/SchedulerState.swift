@@ -17,6 +17,9 @@ struct SchedulerState {
     /// The last lease came back full: more is due, so lease again as soon as there is room.
     var moreDue = false
     var findingFIFO = false
+    /// When this instance's leases and endpoint holds were last renewed, and whether a renewal is under way.
+    var renewedAt: Date
+    var renewing = false
     var outcomes = DeliveryOutcomes()
     var flushing = false
     var shuttingDown = false
@@ -25,6 +28,7 @@ struct SchedulerState {
 
     init(scheduler: DeliveryScheduler) {
         self.scheduler = scheduler
+        renewedAt = scheduler.now()
     }
 
     /// Reacts to one event; true when the loop should end.
@@ -89,6 +93,8 @@ struct SchedulerState {
                 // Its deliveries were deleted with it; what is in flight finishes and is recorded as usual.
                 for task in lane.queue { known.remove(task.key) }
             }
+        case .renewed:
+            renewing = false
         case .tick:
             poll(now: now, &group)
         case .wake(let endpointID):
@@ -183,7 +189,32 @@ struct SchedulerState {
             }
         }
         refreshLanes(now: now, &group)
+        renew(now: now, &group)
         flush(now: now, &group)
+    }
+
+    /// Every third of a lease duration, keeps this instance's leases and its hold on the endpoints of its lanes, so
+    /// that deliveries waiting here are not taken over, and (on a shared store) no other instance works on these
+    /// endpoints at the same time.
+    private mutating func renew(now: Date, _ group: inout DiscardingTaskGroup) {
+        guard !renewing, now.timeIntervalSince(renewedAt) >= configuration.leaseDuration / 3 else { return }
+        renewing = true
+        renewedAt = now
+        let scheduler = self.scheduler
+        let endpoints = Array(lanes.keys)
+        group.addTask {
+            do {
+                try await scheduler.store.renewLeases(
+                    owner: scheduler.configuration.instanceID,
+                    endpoints: endpoints,
+                    now: scheduler.now(),
+                    leaseDuration: scheduler.configuration.leaseDuration
+                )
+            } catch {
+                scheduler.logger.error("Renewing leases failed", metadata: ["error": "\(error)"])
+            }
+            scheduler.send(.renewed)
+        }
     }
 
     /// Re-reads settings of busy lanes every few seconds (URL, secrets, limits, disabled) and drops idle ones.

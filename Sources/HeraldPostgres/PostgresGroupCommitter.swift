@@ -112,6 +112,8 @@ final class PostgresWriteContext: @unchecked Sendable {
     let logger: Logger
     /// Endpoints by application id, read once per transaction for message fan-out.
     var endpointsByApplication: [String: [Endpoint]] = [:]
+    /// Who owns each endpoint read for fan-out, and until when (milliseconds); kept current as jobs claim them.
+    var endpointOwners: [String: (owner: String?, expiresAt: Int64?)] = [:]
     /// Application ids by id or uid.
     var applicationIDs: [String: String] = [:]
     /// Set by jobs that created due work: the transaction sends `NOTIFY herald_work` as it commits.

@@ -12,7 +12,7 @@ enum PostgresSchema {
     /// The key of the transaction-scoped advisory lock that serializes migrations across instances.
     static let advisoryLockKey: Int64 = 0x4845_5241_4C44  // "HERALD"
 
-    static let migrations: [Migration] = [foundation, gaugeAndRetentionIndexes]
+    static let migrations: [Migration] = [foundation, gaugeAndRetentionIndexes, endpointOwnership]
 
     static let foundation = Migration(
         name: "v1-foundation",
@@ -161,6 +161,17 @@ enum PostgresSchema {
             "CREATE INDEX endpoint_circuit_not_closed ON endpoint(circuit_state) WHERE circuit_state != 'closed'",
             "CREATE INDEX endpoint_disabled ON endpoint(disabled) WHERE disabled = true",
             "CREATE INDEX message_payload_expiry ON message(payload_expires_at) WHERE payload IS NOT NULL",
+        ]
+    )
+
+    /// One instance at a time owns an endpoint's deliveries, so its limits hold across instances (see
+    /// `PostgresStore+Ownership.swift`).
+    static let endpointOwnership = Migration(
+        name: "v3-endpoint-ownership",
+        statements: [
+            "ALTER TABLE endpoint ADD COLUMN owner TEXT",
+            "ALTER TABLE endpoint ADD COLUMN owner_expires_at BIGINT",
+            "CREATE INDEX endpoint_by_owner ON endpoint(owner) WHERE owner IS NOT NULL",
         ]
     )
 }

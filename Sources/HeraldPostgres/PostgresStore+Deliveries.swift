@@ -6,6 +6,12 @@ import PostgresNIO
 
 /// Leasing: due deliveries are taken with `FOR UPDATE SKIP LOCKED`, so instances leasing at the same moment each
 /// get different rows without waiting for one another; a lease past its expiry is due again.
+///
+/// Per-endpoint limits (concurrency cap, `throttleRate`, circuit breaker, FIFO order) are enforced by the lane of
+/// the one instance that owns the endpoint: `endpoint.owner` until `owner_expires_at`. An instance leases only
+/// deliveries of endpoints it owns or can claim (no owner, or the owner's time has run out); every lease it takes
+/// expires no later than its ownership, which it renews while it has work for the endpoint. So two instances never
+/// hold deliveries of one endpoint at once, and an instance that dies gives its endpoints up when its time runs out.
 extension PostgresStore {
     /// What a leasing UPDATE returns: the delivery with its message's event type and payload.
     private static let leasedColumns = """
@@ -18,20 +24,34 @@ extension PostgresStore {
     {
         let nowMilliseconds = PostgresColumn.milliseconds(now)
         let until = PostgresColumn.milliseconds(now.addingTimeInterval(leaseDuration))
+        // `due` skips endpoints another instance owns; `owned` locks the endpoints of the rows found that are
+        // this instance's or free (skipping any another transaction is claiming), `claimed` takes or renews their
+        // ownership, and only deliveries of claimed endpoints are leased.
         return try await read { connection in
             let rows = try await connection.rows(
                 """
                 WITH due AS (
-                    SELECT message_id, endpoint_id FROM delivery
-                    WHERE status IN (1, 3) AND fifo = false AND next_attempt_at <= \(nowMilliseconds)
-                      AND (lease_expires_at IS NULL OR lease_expires_at <= \(nowMilliseconds))
-                    ORDER BY next_attempt_at LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED
+                    SELECT d.message_id, d.endpoint_id FROM delivery d JOIN endpoint e ON e.id = d.endpoint_id
+                    WHERE d.status IN (1, 3) AND d.fifo = false AND d.next_attempt_at <= \(nowMilliseconds)
+                      AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= \(nowMilliseconds))
+                      AND (e.owner IS NULL OR e.owner = \(owner) OR e.owner_expires_at <= \(nowMilliseconds))
+                    ORDER BY d.next_attempt_at LIMIT \(limit)
+                    FOR UPDATE OF d SKIP LOCKED
+                ), owned AS (
+                    SELECT id FROM endpoint
+                    WHERE id IN (SELECT endpoint_id FROM due)
+                      AND (owner IS NULL OR owner = \(owner) OR owner_expires_at <= \(nowMilliseconds))
+                    FOR NO KEY UPDATE OF endpoint SKIP LOCKED
+                ), claimed AS (
+                    UPDATE endpoint e SET owner = \(owner), owner_expires_at = \(until)
+                    FROM owned WHERE e.id = owned.id
+                    RETURNING e.id
                 )
                 UPDATE delivery d SET status = 3, lease_owner = \(owner), lease_expires_at = \(until),
                     updated_at = \(nowMilliseconds)
-                FROM due, message m
-                WHERE d.message_id = due.message_id AND d.endpoint_id = due.endpoint_id AND m.id = d.message_id
+                FROM due, claimed, message m
+                WHERE d.message_id = due.message_id AND d.endpoint_id = due.endpoint_id AND claimed.id = due.endpoint_id
+                  AND m.id = d.message_id
                 RETURNING \(unescaped: Self.leasedColumns)
                 """,
                 logger: logger
@@ -45,11 +65,17 @@ extension PostgresStore {
     {
         let nowMilliseconds = PostgresColumn.milliseconds(now)
         let until = PostgresColumn.milliseconds(now.addingTimeInterval(leaseDuration))
-        // No SKIP LOCKED here: a FIFO lane must never lease past a head that another transaction holds.
+        // Only the endpoint's owner leases, so two instances never both send from one FIFO lane. No SKIP LOCKED
+        // on the deliveries: a FIFO lane must never lease past a head that another transaction holds.
         return try await read { connection in
             let rows = try await connection.rows(
                 """
-                WITH head AS (
+                WITH claimed AS (
+                    UPDATE endpoint SET owner = \(owner), owner_expires_at = \(until)
+                    WHERE id = \(endpointID)
+                      AND (owner IS NULL OR owner = \(owner) OR owner_expires_at <= \(nowMilliseconds))
+                    RETURNING id
+                ), head AS (
                     SELECT message_id, endpoint_id FROM delivery
                     WHERE endpoint_id = \(endpointID) AND status IN (1, 3) AND fifo = true
                       AND (lease_expires_at IS NULL OR lease_expires_at <= \(nowMilliseconds) OR lease_owner = \(owner))
@@ -58,8 +84,9 @@ extension PostgresStore {
                 )
                 UPDATE delivery d SET status = 3, lease_owner = \(owner), lease_expires_at = \(until),
                     updated_at = \(nowMilliseconds)
-                FROM head, message m
-                WHERE d.message_id = head.message_id AND d.endpoint_id = head.endpoint_id AND m.id = d.message_id
+                FROM head, claimed, message m
+                WHERE d.message_id = head.message_id AND d.endpoint_id = head.endpoint_id
+                  AND claimed.id = head.endpoint_id AND m.id = d.message_id
                 RETURNING \(unescaped: Self.leasedColumns)
                 """,
                 logger: logger
@@ -70,6 +97,10 @@ extension PostgresStore {
 
     public func releaseLeases(owner: String, now: Date) async throws -> Int {
         try await transaction { connection in
+            try await connection.rows(
+                "UPDATE endpoint SET owner = NULL, owner_expires_at = NULL WHERE owner = \(owner)",
+                logger: logger
+            )
             let count = try await connection.count(
                 """
                 WITH released AS (
@@ -82,8 +113,33 @@ extension PostgresStore {
                 """,
                 logger: logger
             )
-            if count > 0 { try await connection.rows("SELECT pg_notify(\(Self.workChannel), '')", logger: logger) }
+            // Endpoints given up may have due work that others should take now.
+            try await connection.rows("SELECT pg_notify(\(Self.workChannel), '')", logger: logger)
             return count
+        }
+    }
+
+    public func renewLeases(owner: String, endpoints: [String], now: Date, leaseDuration: TimeInterval) async throws {
+        let until = PostgresColumn.milliseconds(now.addingTimeInterval(leaseDuration))
+        try await transaction { connection in
+            // Endpoint rows first, like every transaction that touches an endpoint and its deliveries.
+            // Endpoints with leases of this instance are renewed too, so no lease outlives its ownership.
+            try await connection.rows(
+                """
+                UPDATE endpoint SET owner_expires_at = \(until)
+                WHERE owner = \(owner) AND (id = ANY(\(endpoints)::TEXT[])
+                    OR id IN (SELECT endpoint_id FROM delivery WHERE lease_owner = \(owner) AND status = 3))
+                """,
+                logger: logger
+            )
+            try await connection.rows(
+                """
+                UPDATE delivery SET lease_expires_at = \(until)
+                WHERE lease_owner = \(owner) AND status = 3
+                  AND endpoint_id IN (SELECT id FROM endpoint WHERE owner = \(owner))
+                """,
+                logger: logger
+            )
         }
     }
 

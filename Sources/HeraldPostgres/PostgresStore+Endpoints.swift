@@ -123,7 +123,13 @@ extension PostgresStore {
             "SELECT * FROM endpoint WHERE app_id = \(applicationID)",
             logger: context.logger
         )
-        let endpoints = try rows.map { try Endpoint(postgresRow: $0, columns: secretColumns) }
+        let endpoints = try rows.map { row in
+            let endpoint = try Endpoint(postgresRow: row, columns: secretColumns)
+            context.endpointOwners[endpoint.id] = (
+                try row.value("owner", as: String?.self), try row.value("owner_expires_at", as: Int64?.self)
+            )
+            return endpoint
+        }
         context.endpointsByApplication[applicationID] = endpoints
         return endpoints
     }

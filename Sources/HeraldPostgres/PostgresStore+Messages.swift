@@ -51,21 +51,29 @@ extension PostgresStore {
                 $0.accepts(eventType: new.eventType, messageChannels: new.channels)
             }
             guard !endpoints.isEmpty else { return (message, [DeliveryTask]()) }
-            // With a hand-off installed, deliveries are born leased to this process and passed over in memory.
-            let status = handoff == nil ? DeliveryStatus.pending.rawValue : DeliveryStatus.sending.rawValue
-            let leaseExpiry = handoff.map { PostgresColumn.milliseconds(now.addingTimeInterval($0.leaseDuration)) }
+            // With a hand-off installed, deliveries of endpoints this instance owns (or claims now) are born leased
+            // to it and passed over in memory; the rest wait for their owner, woken by NOTIFY.
+            var leases: [String: Int64] = [:]
+            if let handoff { leases = try await Self.ingestLeases(context, endpoints, handoff: handoff, now: now) }
+            // Not leased: no expiry (-1, stored as NULL), no owner, pending.
+            let expiries = endpoints.map { leases[$0.id] ?? -1 }
             try await connection.rows(
                 """
                 INSERT INTO delivery (message_id, endpoint_id, app_id, status, fifo, next_attempt_at, lease_owner,
                     lease_expires_at, created_at, updated_at)
-                SELECT \(message.id), e.id, \(applicationID), \(status), e.fifo, \(createdAt), \(handoff?.owner),
-                    \(leaseExpiry), \(createdAt), \(createdAt)
-                FROM unnest(\(endpoints.map(\.id))::TEXT[], \(endpoints.map(\.fifo))::BOOLEAN[]) AS e(id, fifo)
+                SELECT \(message.id), e.id, \(applicationID),
+                    CASE WHEN e.lease_expires_at < 0 THEN \(DeliveryStatus.pending.rawValue)
+                        ELSE \(DeliveryStatus.sending.rawValue) END,
+                    e.fifo, \(createdAt), CASE WHEN e.lease_expires_at < 0 THEN NULL ELSE \(handoff?.owner) END,
+                    NULLIF(e.lease_expires_at, -1), \(createdAt), \(createdAt)
+                FROM unnest(\(endpoints.map(\.id))::TEXT[], \(endpoints.map(\.fifo))::BOOLEAN[], \(expiries)::BIGINT[])
+                    AS e(id, fifo, lease_expires_at)
                 """,
                 logger: logger
             )
-            if handoff == nil { context.notifiesWork = true }
-            let tasks = endpoints.map { endpoint in
+            let leased = endpoints.filter { leases[$0.id] != nil }
+            if leased.count < endpoints.count { context.notifiesWork = true }
+            let tasks = leased.map { endpoint in
                 DeliveryTask(
                     messageID: message.id,
                     endpointID: endpoint.id,
@@ -136,6 +144,50 @@ extension PostgresStore {
             let mark = query.bind(PostgresColumn.milliseconds(after))
             query.filter("\(alias).created_at > \(mark)")
         }
+    }
+
+    /// The lease expiry (milliseconds) of each endpoint among `endpoints` whose new deliveries this instance takes
+    /// at ingest: those it owns with at least half a lease duration left (so the scheduler renews the ownership
+    /// before it lapses), and those it claims now, skipping any another transaction holds. No lease outlives its
+    /// endpoint's ownership.
+    private static func ingestLeases(
+        _ context: PostgresWriteContext,
+        _ endpoints: [Endpoint],
+        handoff: IngestHandoff,
+        now: Date
+    ) async throws -> [String: Int64] {
+        let nowMilliseconds = PostgresColumn.milliseconds(now)
+        let until = PostgresColumn.milliseconds(now.addingTimeInterval(handoff.leaseDuration))
+        let margin = PostgresColumn.milliseconds(now.addingTimeInterval(handoff.leaseDuration / 2))
+        var leases: [String: Int64] = [:]
+        var claimable: [String] = []
+        for endpoint in endpoints {
+            let (owner, expiresAt) = context.endpointOwners[endpoint.id] ?? (nil, nil)
+            if owner == handoff.owner, let expiresAt, expiresAt > margin {
+                leases[endpoint.id] = min(until, expiresAt)
+            } else if owner == nil || owner == handoff.owner || (expiresAt ?? 0) <= nowMilliseconds {
+                claimable.append(endpoint.id)
+            }
+        }
+        guard !claimable.isEmpty else { return leases }
+        let claimed = try await context.connection.rows(
+            """
+            UPDATE endpoint SET owner = \(handoff.owner), owner_expires_at = \(until)
+            WHERE id IN (
+                SELECT id FROM endpoint WHERE id = ANY(\(claimable)::TEXT[])
+                  AND (owner IS NULL OR owner = \(handoff.owner) OR owner_expires_at <= \(nowMilliseconds))
+                FOR NO KEY UPDATE SKIP LOCKED
+            )
+            RETURNING id
+            """,
+            logger: context.logger
+        )
+        for row in claimed {
+            let id = try row.value("id", as: String.self)
+            leases[id] = until
+            context.endpointOwners[id] = (handoff.owner, until)
+        }
+        return leases
     }
 
     private static func cachedApplicationID(_ context: PostgresWriteContext, _ application: String) async throws -> String {

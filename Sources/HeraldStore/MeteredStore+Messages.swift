@@ -83,6 +83,12 @@ extension MeteredStore {
         try await measure(.releaseLeases) { try await base.releaseLeases(owner: owner, now: now) }
     }
 
+    public func renewLeases(owner: String, endpoints: [String], now: Date, leaseDuration: TimeInterval) async throws {
+        try await measure(.renewLeases) {
+            try await base.renewLeases(owner: owner, endpoints: endpoints, now: now, leaseDuration: leaseDuration)
+        }
+    }
+
     public func endpointForDelivery(_ endpointID: String) async throws -> (Endpoint, EndpointDeliveryState) {
         try await measure(.endpointForDelivery) { try await base.endpointForDelivery(endpointID) }
     }

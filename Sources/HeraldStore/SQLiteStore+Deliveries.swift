@@ -59,6 +59,10 @@ extension SQLiteStore {
         }
     }
 
+    /// Nothing to do: one process uses the embedded store, so no other can take what it holds. Its leases matter
+    /// only after a crash (a restart takes them back at once), and its scheduler never holds a delivery twice.
+    public func renewLeases(owner: String, endpoints: [String], now: Date, leaseDuration: TimeInterval) async throws {}
+
     public func fifoEndpointsWithPendingWork() async throws -> [String] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT DISTINCT endpoint_id FROM delivery WHERE status IN (1, 3) AND fifo = 1")

@@ -75,6 +75,11 @@ public protocol Store: Sendable {
     /// Makes every delivery leased to `owner` due again (a restarted process takes back what it held when it
     /// died, instead of waiting for the leases to expire); returns how many.
     func releaseLeases(owner: String, now: Date) async throws -> Int
+    /// Keeps what `owner` holds its own for `leaseDuration` from `now`, in a store that several processes share:
+    /// its leases (deliveries waiting in its lanes, behind a rate limit say) and its hold on `endpoints` (the ones
+    /// it has work for). There one owner at a time leases an endpoint's deliveries, so the endpoint's limits hold
+    /// across processes; a hold that is not renewed lapses after `leaseDuration`, and then another may take it.
+    func renewLeases(owner: String, endpoints: [String], now: Date, leaseDuration: TimeInterval) async throws
     /// An endpoint by id alone (the scheduler's view) with its persisted circuit and health.
     func endpointForDelivery(_ endpointID: String) async throws -> (Endpoint, EndpointDeliveryState)
     /// Writes a batch of attempts, delivery state changes, releases and endpoint states in one transaction.

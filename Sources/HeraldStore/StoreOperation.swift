@@ -31,6 +31,7 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case leaseFIFODeliveries = "lease_fifo_deliveries"
     case fifoEndpointsWithPendingWork = "fifo_endpoints_with_pending_work"
     case releaseLeases = "release_leases"
+    case renewLeases = "renew_leases"
     case endpointForDelivery = "endpoint_for_delivery"
     case recordOutcomes = "record_outcomes"
     case requeueFailedDeliveries = "requeue_failed_deliveries"

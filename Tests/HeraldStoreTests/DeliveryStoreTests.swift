@@ -12,7 +12,7 @@ import Testing
             for _ in 0..<5 { _ = try await store.createMessage(application: app.id, makeMessage(), now: Date()) }
             let now = Date().addingTimeInterval(1)
             let first = try await store.leaseDueDeliveries(owner: "a", now: now, leaseDuration: 60, limit: 3)
-            let second = try await store.leaseDueDeliveries(owner: "b", now: now, leaseDuration: 60, limit: 10)
+            let second = try await store.leaseDueDeliveries(owner: "a", now: now, leaseDuration: 60, limit: 10)
             #expect(first.count == 3)
             #expect(second.count == 2)
             #expect(Set(first.map(\.key)).isDisjoint(with: second.map(\.key)))

@@ -114,25 +114,85 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test func ingestHandoffLeasesNewDeliveriesToItsOwnInstanceOnly() async throws {
+    @Test func ingestHandsNewDeliveriesOnlyToTheInstanceThatHoldsTheirEndpoint() async throws {
         try await PostgresTestServer.required().withDatabase { url in
             try await withRunningPostgresStores(url: url, count: 2) { stores in
                 let (a, b) = (stores[0], stores[1])
                 let app = try await a.insertApplication(makeApplication())
                 _ = try await a.insertEndpoint(makeEndpoint(application: app.id))
-                let (handed, hand) = AsyncStream.makeStream(of: [DeliveryTask].self)
-                a.installIngestHandoff(IngestHandoff(owner: "a", leaseDuration: 60, deliver: { hand.yield($0) }))
-                let message = try await a.createMessage(application: app.id, makeMessage(), now: Date())
-                var iterator = handed.makeAsyncIterator()
-                let tasks = await iterator.next()
-                #expect(tasks?.map(\.messageID) == [message.id])
+                let (handedToA, handA) = AsyncStream.makeStream(of: [DeliveryTask].self)
+                let (handedToB, handB) = AsyncStream.makeStream(of: [DeliveryTask].self)
+                a.installIngestHandoff(IngestHandoff(owner: "a", leaseDuration: 60, deliver: { handA.yield($0) }))
+                b.installIngestHandoff(IngestHandoff(owner: "b", leaseDuration: 60, deliver: { handB.yield($0) }))
+                // The endpoint is free: ingest on A claims it and hands the delivery over.
+                let first = try await a.createMessage(application: app.id, makeMessage(), now: Date())
+                var fromA = handedToA.makeAsyncIterator()
+                #expect(await fromA.next()?.map(\.messageID) == [first.id])
+                // Ingest on B leaves the next one for A, the endpoint's holder.
+                let second = try await b.createMessage(application: app.id, makeMessage(), now: Date())
+                handB.finish()
+                var fromB = handedToB.makeAsyncIterator()
+                #expect(await fromB.next() == nil)
+                let later = Date().addingTimeInterval(1)
+                #expect(try await b.leaseDueDeliveries(owner: "b", now: later, leaseDuration: 60, limit: 10).isEmpty)
+                #expect(try await a.leaseDueDeliveries(owner: "a", now: later, leaseDuration: 60, limit: 10).map(\.messageID) == [second.id])
+                // A gives everything up; B takes it at once.
+                #expect(try await a.releaseLeases(owner: "a", now: Date()) == 2)
+                let retaken = try await b.leaseDueDeliveries(owner: "b", now: later, leaseDuration: 60, limit: 10)
+                #expect(Set(retaken.map(\.messageID)) == [first.id, second.id])
+            }
+        }
+    }
+
+    @Test func anEndpointsDeliveriesAreLeasedByOneInstanceAtATimeWhileItRenews() async throws {
+        try await PostgresTestServer.required().withDatabase { url in
+            try await withRunningPostgresStores(url: url, count: 2) { stores in
+                let (a, b) = (stores[0], stores[1])
+                let app = try await a.insertApplication(makeApplication())
+                let held = try await a.insertEndpoint(makeEndpoint(application: app.id, eventTypes: ["held"]))
+                let free = try await a.insertEndpoint(makeEndpoint(application: app.id, eventTypes: ["free"]))
+                for _ in 0..<4 { _ = try await a.createMessage(application: app.id, makeMessage("held"), now: Date()) }
+                let now = Date().addingTimeInterval(1)
+                let first = try await a.leaseDueDeliveries(owner: "a", now: now, leaseDuration: 30, limit: 2)
+                #expect(first.map(\.endpointID) == [held.id, held.id])
+                for _ in 0..<3 { _ = try await b.createMessage(application: app.id, makeMessage("free"), now: Date()) }
+                // B gets the other endpoint's deliveries, none of the held one's, though two of those are due.
+                let other = try await b.leaseDueDeliveries(owner: "b", now: now, leaseDuration: 30, limit: 10)
+                #expect(other.map(\.endpointID) == [free.id, free.id, free.id])
+                // A renews at 20 s: its hold and its leases now run to 50 s.
+                try await a.renewLeases(owner: "a", endpoints: [held.id], now: now.addingTimeInterval(20), leaseDuration: 30)
+                let meanwhile = try await b.leaseDueDeliveries(
+                    owner: "b", now: now.addingTimeInterval(40), leaseDuration: 30, limit: 10)
+                #expect(meanwhile.filter { $0.endpointID == held.id }.isEmpty)
+                let rest = try await a.leaseDueDeliveries(owner: "a", now: now.addingTimeInterval(40), leaseDuration: 30, limit: 10)
+                #expect(rest.count == 2)
+                // A stops renewing (it died): after its hold lapses, B takes over all four.
+                let takenOver = try await b.leaseDueDeliveries(
+                    owner: "b", now: now.addingTimeInterval(71), leaseDuration: 30, limit: 10)
+                #expect(takenOver.filter { $0.endpointID == held.id }.count == 4)
+            }
+        }
+    }
+
+    @Test func aFIFOEndpointHeldByOneInstanceIsNotLeasedByAnother() async throws {
+        try await PostgresTestServer.required().withDatabase { url in
+            try await withRunningPostgresStores(url: url, count: 2) { stores in
+                let (a, b) = (stores[0], stores[1])
+                let app = try await a.insertApplication(makeApplication())
+                var endpoint = makeEndpoint(application: app.id)
+                endpoint.fifo = true
+                endpoint = try await a.insertEndpoint(endpoint)
+                for _ in 0..<3 { _ = try await a.createMessage(application: app.id, makeMessage(), now: Date()) }
+                let now = Date().addingTimeInterval(1)
+                let head = try await a.leaseFIFODeliveries(endpointID: endpoint.id, owner: "a", now: now, leaseDuration: 30, limit: 1)
+                #expect(head.count == 1)
+                // Without the hold, B would lease the second and third messages past A's head.
                 #expect(
-                    try await b.leaseDueDeliveries(owner: "b", now: Date().addingTimeInterval(1), leaseDuration: 60, limit: 10)
+                    try await b.leaseFIFODeliveries(endpointID: endpoint.id, owner: "b", now: now, leaseDuration: 30, limit: 10)
                         .isEmpty)
-                #expect(try await a.releaseLeases(owner: "a", now: Date()) == 1)
-                let retaken = try await b.leaseDueDeliveries(
-                    owner: "b", now: Date().addingTimeInterval(1), leaseDuration: 60, limit: 10)
-                #expect(retaken.map(\.messageID) == [message.id])
+                let all = try await a.leaseFIFODeliveries(endpointID: endpoint.id, owner: "a", now: now, leaseDuration: 30, limit: 10)
+                #expect(all.count == 3)
+                #expect(all.first?.messageID == head.first?.messageID)
             }
         }
     }

@@ -28,6 +28,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, NamedTuple
@@ -254,7 +255,9 @@ class Receiver:
     """A threaded HTTP server on 127.0.0.1 that records every request and answers per path.
 
     `respond("/p", 500)` makes /p answer 500 from now on; `respond("/p", 500, 500, then=200)` answers 500
-    twice, then 200. Unknown paths answer 200. `delay=(lo, hi)` sleeps a random time in seconds before answering.
+    twice, then 200. Unknown paths answer 200. `delay=(lo, hi)` sleeps a random time in seconds before answering;
+    `delays["/p"] = (lo, hi)` does so for one path. `max_in_flight("/p")` is the most requests to /p it was
+    answering at one time.
     `verifier(received)`, when set, runs on arrival (signature timestamps are checked against the clock, so
     verifying long after arrival would fail); what it raises is kept in `verify_error`.
     """
@@ -264,6 +267,9 @@ class Receiver:
         self._routes: dict[str, _Route] = {}
         self._requests: list[Received] = []
         self.delay: tuple[float, float] | None = None
+        self.delays: dict[str, tuple[float, float]] = {}
+        self._in_flight: Counter[str] = Counter()
+        self._max_in_flight: Counter[str] = Counter()
         self.verifier: Callable[[Received], object] | None = None
         receiver = self
 
@@ -311,8 +317,12 @@ class Receiver:
         body = self._read_body(handler)
         at = time.time()
         path = handler.path.split("?", 1)[0]
-        if self.delay:
-            time.sleep(random.uniform(*self.delay))
+        with self._lock:
+            self._in_flight[path] += 1
+            self._max_in_flight[path] = max(self._max_in_flight[path], self._in_flight[path])
+        delay = self.delays.get(path, self.delay)
+        if delay:
+            time.sleep(random.uniform(*delay))
         with self._lock:
             route = self._routes.get(path) or _Route()
             status = route.statuses.pop(0) if route.statuses else route.then
@@ -324,6 +334,7 @@ class Receiver:
                 except Exception as err:  # noqa: BLE001 - recorded for the test to assert on
                     received = dataclasses.replace(received, verify_error=repr(err))
             self._requests.append(received)
+            self._in_flight[path] -= 1
             self._lock.notify_all()
             reply = route.body
         handler.send_response(status)
@@ -349,6 +360,10 @@ class Receiver:
     def requests(self, path: str | None = None) -> list[Received]:
         with self._lock:
             return [r for r in self._requests if path is None or r.path == path]
+
+    def max_in_flight(self, path: str) -> int:
+        with self._lock:
+            return self._max_in_flight[path]
 
     def count(self, path: str | None = None) -> int:
         return len(self.requests(path))

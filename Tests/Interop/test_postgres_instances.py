@@ -43,13 +43,16 @@ def database_url() -> Iterator[str]:
     psql(SERVER_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def two_instances(herald_factory: Callable[..., HeraldServer], tmp_path: Path, url: str) -> list[HeraldServer]:
+def two_instances(
+    herald_factory: Callable[..., HeraldServer], tmp_path: Path, url: str, extra: dict[str, str] | None = None
+) -> list[HeraldServer]:
     env = {
         "HERALD_DATABASE_URL": url,
         "HERALD_MAIN_KEY": base64.b64encode(os.urandom(32)).decode(),
         "HERALD_REQUEST_TIMEOUT": "2s",
         "HERALD_LEASE_DURATION": "3s",
         "HERALD_POLL_INTERVAL": "200ms",
+        **(extra or {}),
     }
     token = secrets.token_urlsafe(24)
     return [herald_factory(data_dir=tmp_path / f"instance-{i}", token=token, env=env) for i in range(2)]
@@ -62,8 +65,11 @@ def setup_endpoints(herald: Herald, receiver: Receiver) -> str:
     return app["id"]
 
 
-def send(instances: list[HeraldServer], app_id: str, first: int, count: int) -> list[str]:
-    """Sends messages first..first+count-1, alternating between the instances' APIs, from 8 threads."""
+def send(
+    instances: list[HeraldServer], app_id: str, first: int, count: int, event_type: Callable[[int], str] | None = None
+) -> list[str]:
+    """Sends messages first..first+count-1, alternating between the instances' APIs, from 8 threads; message n has
+    event type `event_type(n)` (default `t.{n % ENDPOINTS}`)."""
     ids: list[str] = [""] * count
     errors: list[object] = []
 
@@ -71,7 +77,9 @@ def send(instances: list[HeraldServer], app_id: str, first: int, count: int) -> 
         for k in range(offset, count, 8):
             n = first + k
             status, body = instances[n % 2].info.call(
-                "POST", f"/api/v1/app/{app_id}/msg", {"eventType": f"t.{n % ENDPOINTS}", "payload": {"n": n}}
+                "POST",
+                f"/api/v1/app/{app_id}/msg",
+                {"eventType": event_type(n) if event_type else f"t.{n % ENDPOINTS}", "payload": {"n": n}},
             )
             if status != 202:
                 errors.append((status, body))
@@ -133,3 +141,31 @@ def test_every_message_arrives_when_one_instance_is_killed_mid_run(
     receiver.wait_for(lambda: set(ids) <= set(arrivals(receiver)), 120, "every delivery after the kill")
     counts = arrivals(receiver)
     print(f"\npostgres kill -9: {MESSAGES} messages, {sum(counts.values()) - MESSAGES} duplicate deliveries")
+
+
+def test_an_endpoints_throttle_rate_and_concurrency_cap_hold_across_two_instances(
+    herald_factory: Callable[..., HeraldServer], receiver: Receiver, tmp_path: Path, database_url: str
+) -> None:
+    rate, cap = 10, 4
+    instances = two_instances(herald_factory, tmp_path, database_url, {"HERALD_ENDPOINT_CONCURRENCY": str(cap)})
+    app = create(instances[0].info, "/api/v1/app", {"name": "Limits", "uid": "limits"})
+    create(
+        instances[0].info,
+        f"/api/v1/app/{app['id']}/endpoint",
+        {"url": receiver.url("/throttled"), "eventTypes": ["throttled"], "throttleRate": rate},
+    )
+    create(instances[1].info, f"/api/v1/app/{app['id']}/endpoint", {"url": receiver.url("/capped"), "eventTypes": ["capped"]})
+    receiver.delays["/capped"] = (0.25, 0.25)
+    # Both APIs accept messages for both endpoints at once; each instance would deliver what it accepted.
+    ids = send(instances, app["id"], 0, 160, lambda n: "throttled" if n % 2 == 0 else "capped")
+    receiver.wait_for(lambda: set(ids) <= set(arrivals(receiver)), 60, "160 deliveries")
+
+    throttled = sorted(r.at for r in receiver.requests("/throttled"))
+    assert len(throttled) == 80
+    # The bucket lets one second's worth through at once; from the 21st arrival on, every delivery waits for its
+    # token. Two instances each keeping the rate on their own would deliver at twice the rate.
+    steady = (len(throttled) - 1 - 20) / (throttled[-1] - throttled[20])
+    assert abs(steady - rate) <= rate * 0.1, f"steady rate {steady:.2f}/s across two instances, expected {rate}/s"
+    # Two instances each keeping the cap on their own would have up to 2 * cap requests open at the receiver.
+    assert receiver.max_in_flight("/capped") == cap
+    assert max(arrivals(receiver).values()) == 1
