@@ -34,15 +34,12 @@ has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
 # --- tools ---------------------------------------------------------------------------------------
 source "$bench_dir/common.sh"
 bench_require_tools
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
-[[ -x "$nginx_bin" ]] || { echo "nginx not found: installing Debian's nginx"; apt_install nginx; nginx_bin=/usr/sbin/nginx; }
 bench_herald_binary
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), shared by load generator, sink and herald"
 
 # --- state and cleanup -------------------------------------------------------------------------
 work="$(mktemp -d -t herald-delivery-bench.XXXXXX)"
 token="bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 server_pid=""
 nginx_pid=""
 sampler_pid=""
@@ -51,13 +48,6 @@ declare -a commands=()
 result() { results+=("$(printf '%-44s %s' "$1" "$2")"); }
 note_cmd() { commands+=("$*"); }
 
-stop_pid() {  # stop_pid PID: TERM, wait up to 10 s, then KILL
-    local pid="$1"
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
     stop_pid "$sampler_pid"
     stop_pid "$server_pid"
@@ -67,48 +57,12 @@ cleanup() {
 trap cleanup EXIT
 
 # --- sink: nginx on loopback, 204 for everything, one log line per request -----------------------
-sink_port="$(free_port)"
-mkdir -p "$work/nginx/tmp"
-chmod 777 "$work/nginx/tmp"
-cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-$( [[ "$(id -u)" -eq 0 ]] && echo "user root root;" )
-events { worker_connections 4096; }
-http {
-    # One unbuffered line per request: arrival time (ms resolution) and the delivery's webhook-id.
-    log_format bench '\$msec \$http_webhook_id';
-    access_log off;
-    client_body_temp_path $work/nginx/tmp/body;
-    proxy_temp_path $work/nginx/tmp/proxy;
-    fastcgi_temp_path $work/nginx/tmp/fastcgi;
-    uwsgi_temp_path $work/nginx/tmp/uwsgi;
-    scgi_temp_path $work/nginx/tmp/scgi;
-    keepalive_requests 1000000;
-    keepalive_timeout 120s;
-    client_body_buffer_size 64k;
-    client_max_body_size 2m;
-    server {
-        listen 127.0.0.1:$sink_port;
+# One unbuffered line per request: arrival time (ms resolution) and the delivery's webhook-id.
+bench_start_sink "$work" '$msec $http_webhook_id' "
         location /ceiling { access_log $work/nginx/ceiling.log bench; return 204; }
         location /deliver { access_log $work/nginx/deliver.log bench; return 204; }
         location /latency { access_log $work/nginx/latency.log bench; return 204; }
-        location / { access_log $work/nginx/other.log bench; return 204; }
-    }
-}
-EOF
-"$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" >"$work/nginx/stdout.log" 2>&1 &
-nginx_pid=$!
-for _ in $(seq 50); do
-    curl -s -o /dev/null -X POST "http://127.0.0.1:$sink_port/" && break
-    kill -0 "$nginx_pid" 2>/dev/null || { echo "nginx exited:"; cat "$work/nginx/stdout.log" "$work/nginx/error.log"; exit 1; }
-    sleep 0.1
-done
-sink="http://127.0.0.1:$sink_port"
-echo "sink: nginx $("$nginx_bin" -v 2>&1 | sed 's/.*nginx\///') on $sink (worker_processes 1), logs in $work/nginx"
-lines() { if [[ -f "$1" ]]; then wc -l <"$1"; else echo 0; fi; }
+        location / { access_log $work/nginx/other.log bench; return 204; }"
 
 # --- herald ------------------------------------------------------------------------------------
 base=""
