@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ingest benchmark (not a test): how many 1 KiB messages/s `herald serve` accepts over loopback,
-# compared with its no-op route GET /api/v1/health. See ops/bench/README.md.
+# compared with its no-op route GET /api/v1/health/live (the liveness check; it touches nothing).
+# See ops/bench/README.md.
 #
 # Env: HERALD_BIN  server binary (default: build release with `swift build -c release`)
 #      DURATION    wrk duration per run (default 20s)
@@ -68,8 +69,8 @@ ingest_out="$(HERALD_TOKEN="$token" HERALD_APP_ID="$app_id" \
 echo "$ingest_out"
 
 echo
-echo "==== wrk GET /api/v1/health (no-op route): -t$THREADS -c$CONNECTIONS -d$DURATION ===="
-noop_out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s --latency "$base/api/v1/health")"
+echo "==== wrk GET /api/v1/health/live (no-op route): -t$THREADS -c$CONNECTIONS -d$DURATION ===="
+noop_out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s --latency "$base/api/v1/health/live")"
 echo "$noop_out"
 
 value() { sed -n "s/^$1=//p" <<<"$ingest_out"; }
@@ -109,7 +110,7 @@ noop = float(noop_rps)
 print(f"messages accepted (2xx): {ok}")
 print(f"ingest non-2xx:          {non2xx}   (socket errors: {sock_err})")
 print(f"msgs/s:                  {msgs_per_s:,.0f}")
-print(f"no-op req/s (health):    {noop:,.0f}   (non-2xx: {noop_non2xx})")
+print(f"no-op req/s (live):      {noop:,.0f}   (non-2xx: {noop_non2xx})")
 print(f"ratio msgs/s : no-op:    {msgs_per_s / noop:.3f}")
 print(f"messages in the store:   {db}")
 # Requests still in flight when wrk stops can be stored without wrk seeing the 2xx:
