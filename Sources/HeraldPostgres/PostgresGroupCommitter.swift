@@ -9,13 +9,10 @@ import Synchronization
 /// Up to ``maximumConcurrentBatches`` transactions run at once (PostgreSQL takes concurrent writers; a network
 /// round trip per statement would make a single batch the bottleneck). No background task: a caller that finds a
 /// batch slot free leads its own job; a leader that finishes hands the queued jobs to the first of them, which
-/// leads the next batch. Each job runs in its own savepoint: one job's error undoes only that job.
-final class PostgresGroupCommitter: Sendable {
-    /// A unit of work and the way to tell its caller that the transaction failed.
-    struct Job: Sendable {
-        let run: @Sendable (PostgresWriteContext) async -> Void
-        let fail: @Sendable (any Error) -> Void
-    }
+/// leads the next batch. `runBatch` writes a whole batch at once and reports each job's own result; `fail` tells
+/// a job that its transaction did not commit.
+final class PostgresGroupCommitter<Job: Sendable>: Sendable {
+    typealias RunBatch = @Sendable ([Job], PostgresWriteContext) async throws -> Void
 
     private struct Waiter: Sendable {
         let job: Job
@@ -38,13 +35,24 @@ final class PostgresGroupCommitter: Sendable {
     let maximumBatch: Int
     private let client: PostgresClient
     private let logger: Logger
+    private let runBatch: RunBatch
+    private let fail: @Sendable (Job, any Error) -> Void
     private let state = Mutex(State())
 
-    init(client: PostgresClient, logger: Logger, maximumConcurrentBatches: Int = 4, maximumBatch: Int = 1024) {
+    init(
+        client: PostgresClient,
+        logger: Logger,
+        maximumConcurrentBatches: Int = 4,
+        maximumBatch: Int = 1024,
+        runBatch: @escaping RunBatch,
+        fail: @escaping @Sendable (Job, any Error) -> Void
+    ) {
         self.client = client
         self.logger = logger
         self.maximumConcurrentBatches = maximumConcurrentBatches
         self.maximumBatch = maximumBatch
+        self.runBatch = runBatch
+        self.fail = fail
     }
 
     /// Returns once `job` has run and its transaction committed (or failed, reported through `job.fail`).
@@ -87,7 +95,7 @@ final class PostgresGroupCommitter: Sendable {
                 try await client.withConnection { connection in
                     try await connection.transaction(logger: logger) { connection in
                         let context = PostgresWriteContext(connection: connection, logger: logger)
-                        for job in jobs { await job.run(context) }
+                        try await runBatch(jobs, context)
                         if context.notifiesWork {
                             try await connection.rows("SELECT pg_notify(\(PostgresStore.workChannel), '')", logger: logger)
                         }
@@ -97,7 +105,7 @@ final class PostgresGroupCommitter: Sendable {
             } catch  where PostgresErrorCode.isRetryable(error) && attempt < 2 {
                 attempt += 1
             } catch {
-                for job in jobs { job.fail(error) }
+                for job in jobs { fail(job, error) }
                 return
             }
         }
@@ -122,27 +130,5 @@ final class PostgresWriteContext: @unchecked Sendable {
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
-    }
-
-    /// Runs `body` in a savepoint, so that its failure undoes only its own changes; a deadlock runs it again.
-    func inSavepoint<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
-        var attempt = 0
-        while true {
-            do {
-                try await connection.rows("SAVEPOINT job", logger: logger)
-            } catch {
-                return .failure(error)
-            }
-            do {
-                let value = try await body()
-                try await connection.rows("RELEASE SAVEPOINT job", logger: logger)
-                return .success(value)
-            } catch {
-                _ = try? await connection.rows("ROLLBACK TO SAVEPOINT job", logger: logger)
-                _ = try? await connection.rows("RELEASE SAVEPOINT job", logger: logger)
-                guard PostgresErrorCode.isRetryable(error) && attempt < 2 else { return .failure(error) }
-                attempt += 1
-            }
-        }
     }
 }

@@ -117,14 +117,16 @@ extension PostgresStore {
     }
 
     /// The endpoints of an application, read once per group transaction.
-    func endpoints(_ context: PostgresWriteContext, applicationID: String) async throws -> [Endpoint] {
+    static func endpoints(_ context: PostgresWriteContext, applicationID: String, columns: SecretColumns) async throws
+        -> [Endpoint]
+    {
         if let cached = context.endpointsByApplication[applicationID] { return cached }
         let rows = try await context.connection.rows(
             "SELECT * FROM endpoint WHERE app_id = \(applicationID)",
             logger: context.logger
         )
         let endpoints = try rows.map { row in
-            let endpoint = try Endpoint(postgresRow: row, columns: secretColumns)
+            let endpoint = try Endpoint(postgresRow: row, columns: columns)
             context.endpointOwners[endpoint.id] = (
                 try row.value("owner", as: String?.self), try row.value("owner_expires_at", as: Int64?.self)
             )

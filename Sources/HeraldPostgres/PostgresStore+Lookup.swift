@@ -20,6 +20,8 @@ extension PostgresStore {
     static func applicationID(_ connection: PostgresConnection, _ application: String, logger: Logger) async throws
         -> String
     {
+        // PostgreSQL text cannot hold NUL, so no application has one; querying with it would fail the transaction.
+        guard !application.contains("\u{0}") else { throw HeraldError.notFound("Application not found") }
         let query: PostgresQuery = """
             SELECT id FROM application WHERE id = \(application) OR uid = \(application)
             ORDER BY id = \(application) DESC LIMIT 1

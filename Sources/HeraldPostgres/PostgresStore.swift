@@ -34,7 +34,8 @@ public final class PostgresStore: Store, Service {
     public let configuration: PostgresStoreConfiguration
     /// Logs queries at info level or above only, so bound values (payloads, secrets) never reach a log.
     let logger: Logger
-    let committer: PostgresGroupCommitter
+    /// Group-commits message creation.
+    let ingest: PostgresGroupCommitter<PostgresIngestJob>
     /// Seals endpoint secrets and headers with the main key; every instance must use the same key.
     let secretColumns: SecretColumns
     let ingestHandoff = Mutex<IngestHandoff?>(nil)
@@ -52,7 +53,13 @@ public final class PostgresStore: Store, Service {
         self.configuration = configuration
         self.logger = logger
         client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
-        committer = PostgresGroupCommitter(client: client, logger: logger)
+        let columns = secretColumns
+        ingest = PostgresGroupCommitter(
+            client: client,
+            logger: logger,
+            runBatch: { jobs, context in try await PostgresIngest.run(jobs, context, columns: columns) },
+            fail: { job, error in job.result.result = .failure(error) }
+        )
     }
 
     /// Runs the connection pool until the task is cancelled or the service group shuts down gracefully.
@@ -115,23 +122,4 @@ public final class PostgresStore: Store, Service {
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in try await body(connection) }
     }
-
-    /// Runs `work` in a group-committed transaction (in a savepoint of its own) and returns once it committed.
-    func write<T: Sendable>(_ work: @escaping @Sendable (PostgresWriteContext) async throws -> T) async throws -> T {
-        let box = ResultBox<T>()
-        await committer.perform(
-            PostgresGroupCommitter.Job(
-                run: { context in box.result = await context.inSavepoint { try await work(context) } },
-                fail: { error in box.result = .failure(error) }
-            )
-        )
-        guard let result = box.result else { throw HeraldError.conflict("the write did not run") }
-        return try result.get()
-    }
-}
-
-/// Carries a job's result from the committer back to its caller: written inside the transaction, read after
-/// `perform` returns (the committer's hand-off orders the two).
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
 }

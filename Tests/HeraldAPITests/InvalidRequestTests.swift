@@ -57,6 +57,7 @@ struct OddRequest: Sendable, CustomTestStringConvertible {
         InvalidRequest(
             .put, "/api/v1/app/acme/endpoint/hook/headers", #"{"headers":{"X-A":"a\nb"}}"#, at: "body", "headers", "X-A"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":[1]}"#, at: "body", "payload"),
+        InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":{},"eventId":"e\u0000"}"#, at: "body", "eventId"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":"x"}"#, at: "body", "payload"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a"}"#, at: "body", "payload"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"payload":{}}"#, at: "body", "eventType"),

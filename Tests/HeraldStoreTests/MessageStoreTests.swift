@@ -87,9 +87,12 @@ import Testing
                         try await store.createMessage(application: app.id, makeMessage(eventID: "e\(index)"), now: Date()).id
                     }
                 }
-                // One duplicate among them fails alone, without failing its batch.
+                // One duplicate and one message to an unknown application among them fail alone, not their batch.
                 group.addTask {
                     (try? await store.createMessage(application: app.id, makeMessage(eventID: "e0"), now: Date()).id) ?? ""
+                }
+                group.addTask {
+                    (try? await store.createMessage(application: "no-such-app", makeMessage(), now: Date()).id) ?? ""
                 }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }

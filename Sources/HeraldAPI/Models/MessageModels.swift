@@ -34,7 +34,7 @@ struct MessageIn: Decodable, Sendable {
     /// Validates the fields and builds the message to store, with the payload's raw bytes from `body`.
     func newMessage(body: [UInt8]) throws -> NewMessage {
         try Validate.identifier(eventType, ["eventType"])
-        if let eventId { try Validate.nonEmpty(eventId, ["eventId"]) }
+        if let eventId { try Validate.printable(eventId, ["eventId"]) }
         try Validate.channels(channels)
         try Validate.tags(tags)
         var retention = Double(Message.defaultRetentionDays) * 86_400

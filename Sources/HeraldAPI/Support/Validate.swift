@@ -22,6 +22,14 @@ enum Validate {
         }
     }
 
+    /// Free text that identifies something (an `eventId`): 1 to `maximum` characters, no control characters.
+    static func printable(_ value: String, _ field: [String], maximum: Int = 256) throws {
+        try nonEmpty(value, field, maximum: maximum)
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ValidationError(["body"] + field, "Must not contain control characters")
+        }
+    }
+
     static func throttleRate(_ value: Int?, _ field: String = "throttleRate") throws {
         if let value, value < 1 {
             throw ValidationError(["body", field], "Must be at least 1")
