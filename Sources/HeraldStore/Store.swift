@@ -65,10 +65,13 @@ public protocol Store: Sendable {
     func attempt(application: String, message: String, _ attempt: String) async throws -> Attempt
 
     // MARK: Delivery engine
-    /// Leases up to `limit` due deliveries of non-FIFO endpoints to `owner`, oldest due first.
+    /// Leases up to `limit` due deliveries of non-FIFO endpoints to `owner`, oldest due first. In a store several
+    /// processes share, only deliveries of endpoints that `owner` holds, or takes now because nobody holds them (see
+    /// ``renewLeases(owner:endpoints:now:leaseDuration:)``).
     func leaseDueDeliveries(owner: String, now: Date, leaseDuration: TimeInterval, limit: Int) async throws
         -> [DeliveryTask]
-    /// Leases the oldest pending deliveries of a FIFO endpoint, in message order (including `owner`'s own leases).
+    /// Leases the oldest pending deliveries of a FIFO endpoint, in message order (including `owner`'s own leases);
+    /// in a store several processes share, none while another process holds the endpoint.
     func leaseFIFODeliveries(endpointID: String, owner: String, now: Date, leaseDuration: TimeInterval, limit: Int)
         async throws -> [DeliveryTask]
     func fifoEndpointsWithPendingWork() async throws -> [String]

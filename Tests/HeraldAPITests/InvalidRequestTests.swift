@@ -57,7 +57,13 @@ struct OddRequest: Sendable, CustomTestStringConvertible {
         InvalidRequest(
             .put, "/api/v1/app/acme/endpoint/hook/headers", #"{"headers":{"X-A":"a\nb"}}"#, at: "body", "headers", "X-A"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":[1]}"#, at: "body", "payload"),
-        InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":{},"eventId":"e\u0000"}"#, at: "body", "eventId"),
+        InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":{},"eventId":"e\u0007"}"#, at: "body", "eventId"),
+        // No text field takes a NUL (PostgreSQL cannot store one); only a message's payload may carry it.
+        InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":{},"eventId":"e\u0000"}"#, at: "body"),
+        InvalidRequest(.post, "/api/v1/app", #"{"name":"A\u0000"}"#, at: "body"),
+        InvalidRequest(.post, "/api/v1/app/acme/endpoint", #"{"url":"https://e.com","description":"\u0000"}"#, at: "body"),
+        InvalidRequest(.post, "/api/v1/event-type", #"{"name":"a.b","description":"x\u0000"}"#, at: "body"),
+        InvalidRequest(.patch, "/api/v1/app/acme", #"{"metadata":{"k\u0000":"v"}}"#, at: "body"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":"x"}"#, at: "body", "payload"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a"}"#, at: "body", "payload"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"payload":{}}"#, at: "body", "eventType"),
@@ -70,6 +76,8 @@ struct OddRequest: Sendable, CustomTestStringConvertible {
         InvalidRequest(.get, "/api/v1/app/acme/msg?with_content=maybe", at: "query", "with_content"),
         InvalidRequest(.get, "/api/v1/app?order=sideways", at: "query", "order"),
         InvalidRequest(.get, "/api/v1/app?limit=ten", at: "query", "limit"),
+        InvalidRequest(.get, "/api/v1/app/acme/msg?channel=%00", at: "query", "channel"),
+        InvalidRequest(.get, "/api/v1/app/acme/attempt/endpoint/hook?event_types=a%00", at: "query", "event_types"),
     ]
 
     @Test(arguments: invalidRequests)

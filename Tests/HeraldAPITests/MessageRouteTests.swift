@@ -33,6 +33,18 @@ import Testing
         }
     }
 
+    @Test func aPayloadMayCarryNULCharactersAnywhere() async throws {
+        try await TestAPI.run { api in
+            _ = try await api.createApplication(uid: "acme")
+            let payload = #"{"s":"a\u0000b","o":{"k\u0000":["\u0000"]}}"#
+            let sent = try await api.post("/api/v1/app/acme/msg", #"{"eventType":"user.created","payload":\#(payload)}"#)
+            #expect(sent.status == .accepted, "body: \(sent.text)")
+            let id = try #require(sent["id"]?.string)
+            let read = try await api.get("/api/v1/app/acme/msg/\(id)")
+            #expect(read.text.contains(#""payload":\#(payload)"#), "body: \(read.text)")
+        }
+    }
+
     /// Strict JSON checking must not refuse what RFC 8259 allows.
     @Test(arguments: [
         #"{"n":-0.5e-3,"m":1E+2,"z":0,"neg":-0}"#,

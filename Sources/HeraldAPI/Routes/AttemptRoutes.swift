@@ -36,7 +36,7 @@ struct AttemptRoutes {
             return try JSONCoding.listResponse(page) { try JSONCoding.encode(MessageEndpointOut($0)) }
         }
         router.get("/api/v1/app/{app_id}/endpoint/{endpoint_id}/msg") { request, context in
-            let query = Query(request)
+            let query = try Query(request)
             let withContent = try query.bool("with_content", default: true)
             let page = try await store.endpointMessages(
                 application: request.pathParameter("app_id", context),
@@ -51,7 +51,7 @@ struct AttemptRoutes {
     private func list(_ request: Request, _ context: HeraldRequestContext, endpoint: String?, message: String?)
         async throws -> Response
     {
-        let query = Query(request)
+        let query = try Query(request)
         var messageFilter = try MessageRoutes.messageFilter(query)
         messageFilter.status = nil
         var statusClass: Int?

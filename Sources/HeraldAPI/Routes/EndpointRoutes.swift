@@ -103,7 +103,7 @@ struct EndpointRoutes {
             return JSONCoding.noContent()
         }
         router.get(.init(Self.item + "/stats")) { request, context in
-            let query = Query(request)
+            let query = try Query(request)
             let stats = try await store.endpointStats(
                 application: request.pathParameter("app_id", context),
                 endpoint: request.pathParameter("endpoint_id", context),

@@ -10,7 +10,7 @@ struct EventTypeRoutes {
 
     func register(on router: Router<HeraldRequestContext>) {
         router.get("/api/v1/event-type") { request, _ in
-            let query = Query(request)
+            let query = try Query(request)
             let withContent = try query.bool("with_content", default: false)
             let page = try await store.eventTypes(
                 query.page(defaultOrder: .ascending),

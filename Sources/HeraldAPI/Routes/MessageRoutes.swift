@@ -23,7 +23,7 @@ struct MessageRoutes {
             return JSONCoding.raw(try MessageOut.encode(message, withContent: withContent), status: .accepted)
         }
         router.get("/api/v1/app/{app_id}/msg") { request, context in
-            let query = Query(request)
+            let query = try Query(request)
             let withContent = try query.bool("with_content", default: true)
             let page = try await store.messages(
                 application: request.pathParameter("app_id", context),

@@ -32,8 +32,12 @@ enum JSONCoding {
     /// Decodes `T` from `bytes`: malformed JSON is a 400, a well-formed body with wrong fields a 422.
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         if bytes.isEmpty { throw APIError.badRequest("The request body is empty; a JSON object is expected") }
-        if let offset = StrictJSON.firstError(in: bytes) {
+        let scan = StrictJSON.scan(bytes)
+        if let offset = scan.error {
             throw APIError.badRequest("The request body is not valid JSON (at byte \(offset))")
+        }
+        if let offset = scan.nulOutsidePayload {
+            throw ValidationError(["body"], "Text fields cannot contain the NUL character \\u0000 (at byte \(offset))")
         }
         do {
             return try decoder.decode(T.self, from: Data(bytes))

@@ -6,8 +6,12 @@ import Hummingbird
 struct Query {
     private let parameters: Parameters
 
-    init(_ request: Request) {
+    /// Refuses a NUL character in any parameter: no stored text holds one (PostgreSQL cannot), so it could only fail.
+    init(_ request: Request) throws {
         self.parameters = request.uri.queryParameters
+        for (name, value) in parameters where value.contains("\u{0}") {
+            throw ValidationError(["query", String(name)], "Must not contain the NUL character")
+        }
     }
 
     func string(_ name: String) -> String? {

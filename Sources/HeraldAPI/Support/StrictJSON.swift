@@ -1,19 +1,35 @@
 /// Checks that bytes are exactly one JSON text per RFC 8259. Foundation's decoder on Linux also accepts
 /// JSON5-style input (trailing commas, `01`, `1e`), which Herald must not store and forward to receivers.
 /// Nesting is bounded so a hostile body cannot exhaust the stack.
+///
+/// It also finds the first NUL character (`\u0000`) in a string outside the top-level `payload` member: text
+/// fields cannot hold one (PostgreSQL refuses it), while a message's payload is stored and sent byte for byte.
 struct StrictJSON {
     static let maximumDepth = 512
 
+    /// What a scan found: byte offsets of the first syntax error and of the first NUL outside `payload`.
+    struct Scan {
+        var error: Int?
+        var nulOutsidePayload: Int?
+    }
+
     private let bytes: [UInt8]
     private var index = 0
+    /// Inside the value of the top-level object's `payload` member.
+    private var inPayload = false
+    private var nulOutsidePayload: Int?
 
     /// The byte offset of the first error, or nil when `bytes` is valid JSON.
     static func firstError(in bytes: [UInt8]) -> Int? {
+        scan(bytes).error
+    }
+
+    static func scan(_ bytes: [UInt8]) -> Scan {
         var parser = StrictJSON(bytes: bytes)
         parser.skipSpace()
-        guard parser.value(depth: 0) else { return parser.index }
+        guard parser.value(depth: 0) else { return Scan(error: parser.index) }
         parser.skipSpace()
-        return parser.index == bytes.count ? nil : parser.index
+        return Scan(error: parser.index == bytes.count ? nil : parser.index, nulOutsidePayload: parser.nulOutsidePayload)
     }
 
     private init(bytes: [UInt8]) {
@@ -47,11 +63,15 @@ struct StrictJSON {
             return true
         }
         while true {
+            let keyStart = index
             guard current == UInt8(ascii: "\""), string() else { return false }
+            let isPayload = depth == 1 && bytes[keyStart..<index].elementsEqual(#""payload""#.utf8)
             skipSpace()
             guard current == UInt8(ascii: ":") else { return false }
             index += 1
             skipSpace()
+            if depth == 1 { inPayload = isPayload }
+            defer { if isPayload { inPayload = false } }
             guard value(depth: depth) else { return false }
             skipSpace()
             switch current {
@@ -103,6 +123,9 @@ struct StrictJSON {
                 if escaped == UInt8(ascii: "u") {
                     for offset in 1...4 {
                         guard index + offset < bytes.count, isHexDigit(bytes[index + offset]) else { return false }
+                    }
+                    if !inPayload, nulOutsidePayload == nil, bytes[index + 1..<index + 5].allSatisfy({ $0 == 0x30 }) {
+                        nulOutsidePayload = index - 1
                     }
                     index += 5
                 } else {
