@@ -98,6 +98,15 @@ import Testing
                     SettingValues(flags: ["lease-duration": "10s"], environment: ["HERALD_REQUEST_TIMEOUT": "15s"]))
             }?.hasPrefix("--lease-duration: must be longer than the request timeout (15s)") == true
         )
+        #expect(
+            failure {
+                _ = try HeraldConfiguration(
+                    SettingValues(
+                        flags: [:],
+                        environment: ["HERALD_LEASE_DURATION": "20s", "HERALD_POLL_INTERVAL": "10s", "HERALD_REQUEST_TIMEOUT": "5s"]
+                    ))
+            }?.hasPrefix("HERALD_LEASE_DURATION: must be at least three poll intervals (30s)") == true
+        )
         let networks = failure {
             _ = try HeraldConfiguration(SettingValues(flags: [:], environment: ["HERALD_ALLOWED_NETWORKS": "10.0.0.0/33"]))
         }

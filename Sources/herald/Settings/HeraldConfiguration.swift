@@ -59,6 +59,10 @@ struct HeraldConfiguration: Sendable {
 }
 
 extension DeliveryConfiguration {
+    private static func seconds(_ value: TimeInterval) -> String {
+        value == value.rounded() ? "\(Int(value))s" : "\(value)s"
+    }
+
     /// The delivery engine's settings; unset ones keep their defaults.
     init(_ values: SettingValues) throws {
         self.init()
@@ -81,6 +85,12 @@ extension DeliveryConfiguration {
             throw CommandFailure(
                 "\(origin): must be longer than the request timeout (\(Int(requestTimeout))s), or attempts still "
                     + "running would be taken over by another instance")
+        }
+        guard leaseDuration >= 3 * pollInterval else {
+            let origin = values.raw(.leaseDuration)?.origin.description ?? Setting.leaseDuration.key
+            throw CommandFailure(
+                "\(origin): must be at least three poll intervals (\(Self.seconds(3 * pollInterval))): leases and endpoint "
+                    + "holds are renewed on poll ticks, every third of the lease")
         }
         if let mode = try values.choice(.signatureHeaders, SignatureHeaders.allCases.map(\.rawValue)) {
             signatureHeaders = SignatureHeaders(rawValue: mode) ?? .webhook
