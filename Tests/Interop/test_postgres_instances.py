@@ -144,7 +144,11 @@ def test_every_message_arrives_when_one_instance_is_killed_mid_run(
 
 
 def test_an_endpoints_throttle_rate_and_concurrency_cap_hold_across_two_instances(
-    herald_factory: Callable[..., HeraldServer], receiver: Receiver, tmp_path: Path, database_url: str
+    herald_factory: Callable[..., HeraldServer],
+    receiver: Receiver,
+    tmp_path: Path,
+    database_url: str,
+    summary_line: Callable[[str], None],
 ) -> None:
     rate, cap = 10, 4
     instances = two_instances(herald_factory, tmp_path, database_url, {"HERALD_ENDPOINT_CONCURRENCY": str(cap)})
@@ -169,3 +173,7 @@ def test_an_endpoints_throttle_rate_and_concurrency_cap_hold_across_two_instance
     # Two instances each keeping the cap on their own would have up to 2 * cap requests open at the receiver.
     assert receiver.max_in_flight("/capped") == cap
     assert max(arrivals(receiver).values()) == 1
+    summary_line(
+        f"limits across two instances: throttleRate {rate}/s delivered at {steady:.2f}/s steady; "
+        f"concurrency cap {cap}, at most {receiver.max_in_flight('/capped')} in flight at the receiver"
+    )
