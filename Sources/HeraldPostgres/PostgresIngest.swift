@@ -23,6 +23,13 @@ enum PostgresIngest {
         let job: PostgresIngestJob
         let message: Message
         let endpoints: [Endpoint]
+
+        /// The lease this message's delivery to `endpoint` is born with: only with a hand-off, and only for an
+        /// endpoint this instance holds (`leases`, from ``ingestLeases(_:_:)``).
+        func lease(of endpoint: Endpoint, _ leases: [String: Int64]) -> (owner: String, expiresAt: Int64)? {
+            guard let handoff = job.handoff, let expiresAt = leases[endpoint.id] else { return nil }
+            return (handoff.owner, expiresAt)
+        }
     }
 
     static func run(_ jobs: [PostgresIngestJob], _ context: PostgresWriteContext, columns: SecretColumns) async throws {
@@ -62,7 +69,7 @@ enum PostgresIngest {
         let leases = try await ingestLeases(context, created)
         try await insertDeliveries(created, leases: leases, context)
         for row in created {
-            let leased = row.endpoints.filter { leases[$0.id] != nil && row.job.handoff != nil }
+            let leased = row.endpoints.filter { row.lease(of: $0, leases) != nil }
             if leased.count < row.endpoints.count { context.notifiesWork = true }
             let tasks = leased.map { endpoint in
                 DeliveryTask(
@@ -149,9 +156,9 @@ enum PostgresIngest {
                 applicationIDs.append(row.message.applicationID)
                 fifo.append(endpoint.fifo)
                 // Not leased: no owner ("") and no expiry (-1), both stored as NULL, and pending.
-                let lease = row.job.handoff.flatMap { handoff in leases[endpoint.id].map { (handoff.owner, $0) } }
-                owners.append(lease?.0 ?? "")
-                expiries.append(lease?.1 ?? -1)
+                let lease = row.lease(of: endpoint, leases)
+                owners.append(lease?.owner ?? "")
+                expiries.append(lease?.expiresAt ?? -1)
                 createdAt.append(PostgresColumn.milliseconds(row.job.now))
             }
         }

@@ -59,6 +59,7 @@ struct HeraldConfiguration: Sendable {
 }
 
 extension DeliveryConfiguration {
+    /// A duration for an error message: `15s`, or `0.6s`.
     private static func seconds(_ value: TimeInterval) -> String {
         value == value.rounded() ? "\(Int(value))s" : "\(value)s"
     }
@@ -83,7 +84,7 @@ extension DeliveryConfiguration {
         guard leaseDuration > requestTimeout else {
             let origin = values.raw(.leaseDuration)?.origin.description ?? Setting.leaseDuration.key
             throw CommandFailure(
-                "\(origin): must be longer than the request timeout (\(Int(requestTimeout))s), or attempts still "
+                "\(origin): must be longer than the request timeout (\(Self.seconds(requestTimeout))), or attempts still "
                     + "running would be taken over by another instance")
         }
         guard leaseDuration >= 3 * pollInterval else {
