@@ -21,6 +21,9 @@ struct EndpointLane {
     var persisted: (circuit: CircuitBreaker.State, failing: Bool) = (.closed, false)
     /// A FIFO refill from the store is under way.
     var refilling = false
+    /// Deliveries of this lane whose outcome was written while a refill was under way: the refill may have read
+    /// them before that write (a FIFO refill includes this process's own leases), so it must not queue them again.
+    var settledDuringRefill: Set<DeliveryKey> = []
     var lastActive: Date
 
     init(now: Date, circuit: CircuitBreaker.Configuration) {

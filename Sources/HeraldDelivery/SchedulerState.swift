@@ -50,8 +50,13 @@ struct SchedulerState {
                 if lanes[id]?.endpoint == nil { load(id, &group) } else { refill(id, &group) }
             }
         case .refilled(let endpointID, let tasks):
+            let settled = lanes[endpointID]?.settledDuringRefill ?? []
+            lanes[endpointID]?.settledDuringRefill = []
             lanes[endpointID]?.refilling = false
-            accept(tasks, now: now, fresh: false, &group)
+            let current = tasks.filter { !settled.contains($0.key) }
+            accept(current, now: now, fresh: false, &group)
+            // What the refill found had all just finished: look again for the next ones.
+            if current.count < tasks.count, lanes[endpointID]?.queue.isEmpty == true { refill(endpointID, &group) }
         case .loaded(let endpointID, let endpoint, let state):
             guard var lane = lanes[endpointID] else { break }
             if endpoint.fifo && !lane.fifo {
@@ -73,7 +78,10 @@ struct SchedulerState {
         case .flushed(let keys, let unfinished):
             flushing = false
             outcomes.deferredEndpoints += unfinished
-            for key in keys where !isHeld(key) { known.remove(key) }
+            for key in keys where !isHeld(key) {
+                known.remove(key)
+                if lanes[key.endpointID]?.refilling == true { lanes[key.endpointID]?.settledDuringRefill.insert(key) }
+            }
             flush(now: now, &group)
         case .endpointChanged(.updated(let endpoint)):
             // Applied here, in event order, so no message created after the change is sent with the old settings.
