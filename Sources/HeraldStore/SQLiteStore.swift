@@ -31,6 +31,7 @@ public final class SQLiteStore: Store {
         // commit is not fsynced and can be lost with the machine. Herald answers 202 only after the fsync.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.writerBackstopPages)")
         }
         try SQLiteSchema.migrator.migrate(pool)
