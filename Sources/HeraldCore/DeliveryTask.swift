@@ -60,16 +60,22 @@ public struct IngestHandoff: Sendable {
     /// Told of each committed endpoint change (URL, secrets, limits, deletion) before the write returns, so
     /// it reaches the scheduler ahead of any message created afterwards.
     public var endpointChanged: @Sendable (EndpointChange) -> Void
+    /// The time before which this process sends nothing to an endpoint (its circuit is open), or nil. Ingest
+    /// writes such an endpoint's new deliveries pending until then instead of handing them over, which would
+    /// only give them back with a second write.
+    public var deferredUntil: @Sendable (_ endpointID: String) -> Date?
 
     public init(
         owner: String,
         leaseDuration: TimeInterval,
         deliver: @escaping @Sendable ([DeliveryTask]) -> Void,
-        endpointChanged: @escaping @Sendable (EndpointChange) -> Void = { _ in }
+        endpointChanged: @escaping @Sendable (EndpointChange) -> Void = { _ in },
+        deferredUntil: @escaping @Sendable (_ endpointID: String) -> Date? = { _ in nil }
     ) {
         self.owner = owner
         self.leaseDuration = leaseDuration
         self.deliver = deliver
         self.endpointChanged = endpointChanged
+        self.deferredUntil = deferredUntil
     }
 }

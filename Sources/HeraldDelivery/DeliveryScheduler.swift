@@ -44,6 +44,9 @@ public final class DeliveryScheduler: Service, Sendable {
     let now: @Sendable () -> Date
     /// Whether the loop runs (for health checks): set when `run` starts, cleared at shutdown.
     private let running = Mutex(false)
+    /// Endpoints whose circuit is open, with the time it lets a probe through: ingest writes their new
+    /// deliveries pending until then (see ``IngestHandoff/deferredUntil``). Written by the loop only.
+    let deferrals = EndpointDeferrals()
     private let stream: AsyncStream<Event>
     private let input: AsyncStream<Event>.Continuation
 
@@ -83,7 +86,8 @@ public final class DeliveryScheduler: Service, Sendable {
                 owner: configuration.instanceID,
                 leaseDuration: configuration.leaseDuration,
                 deliver: { tasks in input.yield(.fresh(tasks)) },
-                endpointChanged: { change in input.yield(.endpointChanged(change)) }
+                endpointChanged: { change in input.yield(.endpointChanged(change)) },
+                deferredUntil: { [deferrals] endpointID in deferrals.until(endpointID) }
             )
         )
         defer { store.installIngestHandoff(nil) }
@@ -125,4 +129,22 @@ public final class DeliveryScheduler: Service, Sendable {
 
 extension DeliveryScheduler: DeliveryEngineStatus {
     public var isRunning: Bool { running.withLock { $0 } }
+}
+
+/// Endpoints whose circuit is open, with the time it lets a probe through, shared between the loop (which writes)
+/// and ingest (which reads, inside its transaction).
+final class EndpointDeferrals: Sendable {
+    private let entries = Mutex<[String: Date]>([:])
+
+    func until(_ endpointID: String) -> Date? {
+        entries.withLock { $0[endpointID] }
+    }
+
+    func set(_ endpointID: String, until: Date) {
+        entries.withLock { $0[endpointID] = until }
+    }
+
+    func remove(_ endpointID: String) {
+        entries.withLock { _ = $0.removeValue(forKey: endpointID) }
+    }
 }

@@ -29,6 +29,8 @@ extension SchedulerState {
                 if lane.deferredUntil != until {
                     lane.deferredUntil = until
                     outcomes.deferredEndpoints.append((endpointID, until))
+                    // FIFO lanes read their work from the store in order anyway; ingest keeps leasing theirs.
+                    if !endpoint.fifo { scheduler.deferrals.set(endpointID, until: until) }
                 }
                 if endpoint.fifo {
                     schedule(wake: endpointID, at: until, &lane, &group)
@@ -177,7 +179,10 @@ extension SchedulerState {
                 .init(endpointID: task.endpointID, circuit: lane.breaker, health: lane.health, disable: disable)
             )
         }
-        if lane.breaker.state == .closed { lane.deferredUntil = nil }
+        if lane.breaker.state == .closed, lane.deferredUntil != nil {
+            lane.deferredUntil = nil
+            scheduler.deferrals.remove(task.endpointID)
+        }
         lanes[task.endpointID] = lane
         if lane.fifo, lane.queue.isEmpty { refill(task.endpointID, &group) }
         pump(task.endpointID, now: now, &group)

@@ -66,6 +66,7 @@ struct SchedulerState {
             }
             lane.load(endpoint, state: state, now: now)
             lanes[endpointID] = lane
+            forgetDeferralIfClosed(lane, endpointID)
             if endpoint.fifo { refill(endpointID, &group) }
             pump(endpointID, now: now, &group)
         case .loadFailed(let endpointID, let gone):
@@ -93,10 +94,12 @@ struct SchedulerState {
                 }
                 lane.load(endpoint, state: nil, now: now)
                 lanes[endpoint.id] = lane
+                forgetDeferralIfClosed(lane, endpoint.id)
                 if becameFIFO { refill(endpoint.id, &group) }
                 pump(endpoint.id, now: now, &group)
             }
         case .endpointChanged(.deleted(let endpointID)):
+            scheduler.deferrals.remove(endpointID)
             if let lane = lanes.removeValue(forKey: endpointID) {
                 // Its deliveries were deleted with it; what is in flight finishes and is recorded as usual.
                 for task in lane.queue { known.remove(task.key) }
@@ -115,6 +118,13 @@ struct SchedulerState {
         }
         if shuttingDown, inFlight == 0 || graceOver, !flushing { return await endShutdown(now: now) }
         return false
+    }
+
+    /// Stops ingest from writing an endpoint's deliveries aside once its lane no longer defers them (the circuit
+    /// was reset by re-enabling the endpoint, or the endpoint became FIFO).
+    func forgetDeferralIfClosed(_ lane: EndpointLane, _ endpointID: String) {
+        guard lane.deferredUntil == nil || lane.fifo else { return }
+        scheduler.deferrals.remove(endpointID)
     }
 
     /// Whether a delivery is queued or in flight here (as opposed to only awaiting its outcome's write).

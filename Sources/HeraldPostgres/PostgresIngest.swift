@@ -27,8 +27,16 @@ enum PostgresIngest {
         /// The lease this message's delivery to `endpoint` is born with: only with a hand-off, and only for an
         /// endpoint this instance holds (`leases`, from ``ingestLeases(_:_:)``).
         func lease(of endpoint: Endpoint, _ leases: [String: Int64]) -> (owner: String, expiresAt: Int64)? {
-            guard let handoff = job.handoff, let expiresAt = leases[endpoint.id] else { return nil }
+            guard let handoff = job.handoff, let expiresAt = leases[endpoint.id], deferral(of: endpoint) == nil
+            else { return nil }
             return (handoff.owner, expiresAt)
+        }
+
+        /// When this instance's engine sends nothing to `endpoint` before a later time (its circuit is open), the
+        /// delivery is born pending until then (milliseconds) instead of leased and handed over.
+        func deferral(of endpoint: Endpoint) -> Int64? {
+            guard let until = job.handoff?.deferredUntil(endpoint.id), until > job.now else { return nil }
+            return PostgresColumn.milliseconds(until)
         }
     }
 
@@ -70,7 +78,8 @@ enum PostgresIngest {
         try await insertDeliveries(created, leases: leases, context)
         for row in created {
             let leased = row.endpoints.filter { row.lease(of: $0, leases) != nil }
-            if leased.count < row.endpoints.count { context.notifiesWork = true }
+            let deferred = row.endpoints.count { row.deferral(of: $0) != nil }
+            if leased.count + deferred < row.endpoints.count { context.notifiesWork = true }
             let tasks = leased.map { endpoint in
                 DeliveryTask(
                     messageID: row.message.id,
@@ -148,6 +157,7 @@ enum PostgresIngest {
         var fifo: [Bool] = []
         var owners: [String] = []
         var expiries: [Int64] = []
+        var due: [Int64] = []
         var createdAt: [Int64] = []
         for row in rows {
             for endpoint in row.endpoints {
@@ -159,6 +169,7 @@ enum PostgresIngest {
                 let lease = row.lease(of: endpoint, leases)
                 owners.append(lease?.owner ?? "")
                 expiries.append(lease?.expiresAt ?? -1)
+                due.append(row.deferral(of: endpoint) ?? PostgresColumn.milliseconds(row.job.now))
                 createdAt.append(PostgresColumn.milliseconds(row.job.now))
             }
         }
@@ -170,10 +181,10 @@ enum PostgresIngest {
             SELECT message_id, endpoint_id, app_id,
                 CASE WHEN lease_expires_at < 0 THEN \(DeliveryStatus.pending.rawValue)
                     ELSE \(DeliveryStatus.sending.rawValue) END,
-                fifo, created_at, NULLIF(lease_owner, ''), NULLIF(lease_expires_at, -1), created_at, created_at
+                fifo, due, NULLIF(lease_owner, ''), NULLIF(lease_expires_at, -1), created_at, created_at
             FROM unnest(\(messageIDs)::TEXT[], \(endpointIDs)::TEXT[], \(applicationIDs)::TEXT[], \(fifo)::BOOLEAN[],
-                \(owners)::TEXT[], \(expiries)::BIGINT[], \(createdAt)::BIGINT[])
-                AS d(message_id, endpoint_id, app_id, fifo, lease_owner, lease_expires_at, created_at)
+                \(owners)::TEXT[], \(expiries)::BIGINT[], \(due)::BIGINT[], \(createdAt)::BIGINT[])
+                AS d(message_id, endpoint_id, app_id, fifo, lease_owner, lease_expires_at, due, created_at)
             """,
             logger: context.logger
         )

@@ -50,6 +50,14 @@ extension SQLiteStore {
             var tasks: [DeliveryTask] = []
             for endpoint in try Self.endpoints(context, applicationID: applicationID)
             where endpoint.accepts(eventType: new.eventType, messageChannels: new.channels) {
+                // An endpoint whose circuit is open gets its delivery pending until the circuit lets a probe through.
+                if let deferred = handoff?.deferredUntil(endpoint.id), deferred > now {
+                    try insertDelivery.execute(arguments: [
+                        message.id, endpoint.id, applicationID, 1, endpoint.fifo, Column.milliseconds(deferred),
+                        nil, nil, createdAt, createdAt,
+                    ])
+                    continue
+                }
                 try insertDelivery.execute(arguments: [
                     message.id, endpoint.id, applicationID, handoff == nil ? 1 : 3, endpoint.fifo, createdAt,
                     handoff?.owner, leaseExpiry, createdAt, createdAt,

@@ -64,5 +64,36 @@ extension DeliveryEngineTests {
                 #expect(requests.count == failedRequests + 23)
             }
         }
+
+        /// Messages for an endpoint whose circuit is open are written pending until the circuit lets a probe through,
+        /// not leased to the engine and given back with a second write.
+        @Test func deliveriesIngestedWhileTheCircuitIsOpenAreBornPendingUntilItReopens() async throws {
+            let cooldown = 30.0
+            try await DeliveryHarness.run(configure: { configuration in
+                configuration.circuit = CircuitBreaker.Configuration(failureThreshold: 2, cooldown: cooldown, maximumCooldown: 60)
+                configuration.retrySchedule = RetrySchedule(delays: Array(repeating: 0.05, count: 30))
+            }) { harness in
+                harness.receiver.on("/down") { _, _ in .status(503) }
+                let endpoint = try await harness.makeEndpoint(path: "/down")
+                _ = try await harness.sendConcurrently(count: 2)
+                try await eventually("the circuit opens") {
+                    try await harness.storedEndpoint(endpoint.id).circuitState == "open"
+                }
+                let sentBefore = harness.receiver.count("/down")
+                // The lane publishes the deferral when it next looks at its queue: a retry due 50 ms later.
+                try await Task.sleep(for: .milliseconds(300))
+
+                let openedBy = Date()
+                for _ in 0..<5 {
+                    let message = try await harness.send()
+                    let delivery = try #require(try await harness.delivery(of: message.id, to: endpoint.id))
+                    #expect(delivery.status == .pending, "born \(delivery.status), not pending")
+                    let due = try #require(delivery.nextAttemptAt)
+                    #expect(due.timeIntervalSince(openedBy) > cooldown / 2, "due \(due.timeIntervalSince(openedBy)) s from now")
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(harness.receiver.count("/down") == sentBefore, "requests went out while the circuit was open")
+            }
+        }
     }
 }
