@@ -24,7 +24,7 @@ extension Dispatcher.Result {
         startedAt: Date
     ) -> Attempt {
         Attempt(
-            id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: Int64(startedAt.timeIntervalSince1970 * 1000)),
+            id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: startedAt.millisecondsSince1970),
             messageID: task.messageID,
             endpointID: task.endpointID,
             applicationID: task.applicationID,

@@ -6,7 +6,7 @@ import PostgresNIO
 /// Conversions between Herald's values and PostgreSQL columns, the same as the SQLite store's: dates as BIGINT
 /// milliseconds since 1970 (so both stores return identical `Date`s), collections as JSON text, payloads as BYTEA.
 enum PostgresColumn {
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+    static func milliseconds(_ date: Date) -> Int64 { date.millisecondsSince1970 }
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 
     private static let encoder: JSONEncoder = {

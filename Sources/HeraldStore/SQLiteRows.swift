@@ -4,7 +4,7 @@ import HeraldCore
 
 /// Conversions between Herald's values and SQLite columns: dates as integer milliseconds, collections as JSON text.
 enum Column {
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+    static func milliseconds(_ date: Date) -> Int64 { date.millisecondsSince1970 }
     static func milliseconds(_ date: Date?) -> Int64? { date.map(milliseconds) }
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 

@@ -80,7 +80,7 @@ enum TokenIssuer {
         let now = Date()
         try await store.insertToken(
             APIToken(
-                id: Identifier.make(prefix: Identifier.tokenPrefix, milliseconds: Int64(now.timeIntervalSince1970 * 1000)),
+                id: Identifier.make(prefix: Identifier.tokenPrefix, milliseconds: now.millisecondsSince1970),
                 name: name,
                 hash: APITokenSecret.hash(token),
                 createdAt: now

@@ -17,7 +17,7 @@ struct ApplicationIn: Decodable, Sendable {
     /// A new application with these fields and a fresh id.
     func makeApplication(uid: String?, now: Date) -> Application {
         Application(
-            id: Identifier.make(prefix: Identifier.applicationPrefix, milliseconds: now.milliseconds),
+            id: Identifier.make(prefix: Identifier.applicationPrefix, milliseconds: now.millisecondsSince1970),
             uid: uid,
             name: name,
             throttleRate: throttleRate,

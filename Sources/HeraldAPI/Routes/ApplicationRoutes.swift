@@ -91,8 +91,3 @@ struct ApplicationRoutes {
         }
     }
 }
-
-extension Date {
-    /// Milliseconds since 1970, as ids encode time.
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
-}

@@ -38,7 +38,7 @@ struct DeliveryRoutes {
                 now: now
             )
             let out = RecoverOut(
-                id: "qtask_" + Identifier.make(prefix: "", milliseconds: now.milliseconds),
+                id: "qtask_" + Identifier.make(prefix: "", milliseconds: now.millisecondsSince1970),
                 status: "finished",
                 task: "endpoint.recover",
                 updatedAt: now

@@ -124,7 +124,7 @@ struct EndpointRoutes {
     private func makeEndpoint(_ input: EndpointIn, secret: WebhookSecret, application: String) -> Endpoint {
         let now = Date()
         var endpoint = Endpoint(
-            id: Identifier.make(prefix: Identifier.endpointPrefix, milliseconds: now.milliseconds),
+            id: Identifier.make(prefix: Identifier.endpointPrefix, milliseconds: now.millisecondsSince1970),
             applicationID: application,
             url: input.url,
             secrets: EndpointSecrets(current: secret.encoded),
