@@ -13,6 +13,9 @@ struct MessageIn: Decodable, Sendable {
 
     /// Decodes an object without keeping its members.
     private struct ObjectShape: Decodable, Sendable {
+        /// An object already seen to be one.
+        init() {}
+
         init(from decoder: any Decoder) throws {
             do {
                 _ = try decoder.container(keyedBy: AnyKey.self)
@@ -29,6 +32,19 @@ struct MessageIn: Decodable, Sendable {
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
+    }
+
+    /// The fields of a message body: read directly when the body has the common shape, otherwise with
+    /// `JSONDecoder`, whose errors name the field at fault.
+    static func decode(_ body: [UInt8]) throws -> MessageIn {
+        try JSONCoding.check(body)
+        if let fields = CommonShapeReader.read(body), let eventType = fields.eventType {
+            return MessageIn(
+                eventType: eventType, eventId: fields.eventId, channels: fields.channels, tags: fields.tags,
+                payloadRetentionPeriod: fields.payloadRetentionPeriod,
+                payloadRetentionHours: fields.payloadRetentionHours, payload: ObjectShape())
+        }
+        return try JSONCoding.decodeChecked(MessageIn.self, from: body)
     }
 
     /// Validates the fields and builds the message to store, with the payload's raw bytes from `body`.
@@ -64,27 +80,21 @@ struct MessageIn: Decodable, Sendable {
     }
 }
 
-/// Svix's `MessageOut`, without `payload`, which is added as raw JSON (see ``MessageOut/encode(_:withContent:)``).
-struct MessageOut: Encodable, Sendable {
-    var id: String
-    var eventType: String
-    var eventId: String?
-    var channels: [String]?
-    var tags: [String]?
-    var timestamp: Date
-
-    init(_ message: Message) {
-        id = message.id
-        eventType = message.eventType
-        eventId = message.eventID
-        channels = message.channels
-        tags = message.tags
-        timestamp = message.createdAt
-    }
-
+/// Svix's `MessageOut`: `id`, `eventType`, `eventId`, `channels` and `tags` when set, `timestamp`, and the
+/// payload as the producer wrote it. Written by hand (see ``JSONWriter``): every message response goes through here.
+enum MessageOut {
     /// The message as JSON; its payload is `{}` without content or once expunged.
-    static func encode(_ message: Message, withContent: Bool) throws -> [UInt8] {
-        try JSONCoding.encode(MessageOut(message), rawMembers: [("payload", payloadBytes(message, withContent))])
+    static func encode(_ message: Message, withContent: Bool) -> [UInt8] {
+        let payload = payloadBytes(message, withContent)
+        var json = JSONWriter(capacity: 192 + payload.count)
+        json.member("id", message.id)
+        json.member("eventType", message.eventType)
+        if let eventID = message.eventID { json.member("eventId", eventID) }
+        if let channels = message.channels { json.member("channels", channels) }
+        if let tags = message.tags { json.member("tags", tags) }
+        json.member("timestamp", Timestamp.format(message.createdAt))
+        json.rawMember("payload", payload)
+        return json.finish()
     }
 
     static func payloadBytes(_ message: Message, _ withContent: Bool) -> [UInt8] {

@@ -12,7 +12,7 @@ struct MessageRoutes {
     func register(on router: Router<HeraldRequestContext>) {
         router.post("/api/v1/app/{app_id}/msg") { request, context in
             let body = try await JSONCoding.body(request, limit: configuration.maximumBodyBytes)
-            let new = try JSONCoding.decode(MessageIn.self, from: body).newMessage(body: body)
+            let new = try MessageIn.decode(body).newMessage(body: body)
             let withContent = try Query(request).bool("with_content", default: true)
             let message = try await store.createMessage(
                 application: request.pathParameter("app_id", context),
@@ -20,7 +20,7 @@ struct MessageRoutes {
                 now: Date()
             )
             metrics.ingested.increment()
-            return JSONCoding.raw(try MessageOut.encode(message, withContent: withContent), status: .accepted)
+            return JSONCoding.raw(MessageOut.encode(message, withContent: withContent), status: .accepted)
         }
         router.get("/api/v1/app/{app_id}/msg") { request, context in
             let query = try Query(request)
@@ -30,7 +30,7 @@ struct MessageRoutes {
                 filter: Self.messageFilter(query),
                 query.page(defaultOrder: .descending)
             )
-            return try JSONCoding.listResponse(page) { try MessageOut.encode($0, withContent: withContent) }
+            return try JSONCoding.listResponse(page) { MessageOut.encode($0, withContent: withContent) }
         }
         router.get("/api/v1/app/{app_id}/msg/{msg_id}") { request, context in
             let withContent = try Query(request).bool("with_content", default: true)
@@ -38,7 +38,7 @@ struct MessageRoutes {
                 application: request.pathParameter("app_id", context),
                 request.pathParameter("msg_id", context)
             )
-            return JSONCoding.raw(try MessageOut.encode(message, withContent: withContent))
+            return JSONCoding.raw(MessageOut.encode(message, withContent: withContent))
         }
         router.delete("/api/v1/app/{app_id}/msg/{msg_id}/content") { request, context in
             try await store.expungePayload(

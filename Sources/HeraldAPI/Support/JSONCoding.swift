@@ -31,6 +31,12 @@ enum JSONCoding {
 
     /// Decodes `T` from `bytes`: malformed JSON is a 400, a well-formed body with wrong fields a 422.
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        try check(bytes)
+        return try decodeChecked(T.self, from: bytes)
+    }
+
+    /// Refuses a body that is empty or not strict JSON (400), or has a NUL character in a text field (422).
+    static func check(_ bytes: [UInt8]) throws {
         if bytes.isEmpty { throw APIError.badRequest("The request body is empty; a JSON object is expected") }
         let scan = StrictJSON.scan(bytes)
         if let offset = scan.error {
@@ -39,6 +45,10 @@ enum JSONCoding {
         if let offset = scan.nulOutsidePayload {
             throw ValidationError(["body"], "Text fields cannot contain the NUL character \\u0000 (at byte \(offset))")
         }
+    }
+
+    /// Decodes `T` from bytes that passed ``check(_:)``: wrong fields are a 422.
+    static func decodeChecked<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         do {
             return try decoder.decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {

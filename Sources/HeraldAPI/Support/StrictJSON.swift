@@ -134,11 +134,33 @@ struct StrictJSON {
                 }
             case 0x00..<0x20:
                 return false  // Control characters must be escaped.
+            case 0x80...0xFF:
+                guard let length = utf8SequenceLength(at: index) else { return false }
+                index += length
             default:
                 index += 1
             }
         }
         return false
+    }
+
+    /// The length of the well-formed UTF-8 sequence at `start` (Unicode Table 3-7: no overlong forms, surrogates
+    /// or code points past U+10FFFF), or nil.
+    private func utf8SequenceLength(at start: Int) -> Int? {
+        let (length, second): (Int, ClosedRange<UInt8>)
+        switch bytes[start] {
+        case 0xC2...0xDF: (length, second) = (2, 0x80...0xBF)
+        case 0xE0: (length, second) = (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (length, second) = (3, 0x80...0xBF)
+        case 0xED: (length, second) = (3, 0x80...0x9F)
+        case 0xF0: (length, second) = (4, 0x90...0xBF)
+        case 0xF1...0xF3: (length, second) = (4, 0x80...0xBF)
+        case 0xF4: (length, second) = (4, 0x80...0x8F)
+        default: return nil
+        }
+        guard start + length <= bytes.count, second.contains(bytes[start + 1]) else { return nil }
+        for offset in 2..<length where !(0x80...0xBF).contains(bytes[start + offset]) { return nil }
+        return length
     }
 
     private mutating func literal(_ word: String) -> Bool {

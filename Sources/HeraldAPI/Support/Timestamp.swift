@@ -1,19 +1,42 @@
 import Foundation
+import HeraldCore
 
 /// ISO 8601 timestamps as the API writes them (`2026-11-23T07:00:00.123Z`) and reads them (with `Z`, an offset,
 /// or no zone meaning UTC; with or without up to 9 fractional digits).
 enum Timestamp {
     static func format(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let milliseconds = date.millisecondsSince1970
         let days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
         let msOfDay = milliseconds - days * 86_400_000
         let (year, month, day) = civil(fromDays: days)
-        let hour = msOfDay / 3_600_000
-        let minute = msOfDay / 60_000 % 60
-        let second = msOfDay / 1000 % 60
-        let fraction = msOfDay % 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))."
-            + "\(pad(fraction, 3))Z"
+        guard (0...9999).contains(year) else {
+            return "\(year)-\(pad(month, 2))-\(pad(day, 2))T" + format(Date(timeIntervalSince1970: Double(msOfDay) / 1000)).dropFirst(11)
+        }
+        // Written digit by digit: every API response with a timestamp comes through here.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var index = 0
+            func put(_ value: Int64, _ width: Int, then separator: UInt8?) {
+                var divisor: Int64 = 1
+                for _ in 1..<width { divisor *= 10 }
+                while divisor > 0 {
+                    buffer[index] = UInt8(48 + value / divisor % 10)
+                    index += 1
+                    divisor /= 10
+                }
+                if let separator {
+                    buffer[index] = separator
+                    index += 1
+                }
+            }
+            put(year, 4, then: UInt8(ascii: "-"))
+            put(month, 2, then: UInt8(ascii: "-"))
+            put(day, 2, then: UInt8(ascii: "T"))
+            put(msOfDay / 3_600_000, 2, then: UInt8(ascii: ":"))
+            put(msOfDay / 60_000 % 60, 2, then: UInt8(ascii: ":"))
+            put(msOfDay / 1000 % 60, 2, then: UInt8(ascii: "."))
+            put(msOfDay % 1000, 3, then: UInt8(ascii: "Z"))
+            return index
+        }
     }
 
     static func parse(_ text: String) -> Date? {
