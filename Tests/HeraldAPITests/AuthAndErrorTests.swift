@@ -26,6 +26,15 @@ import Testing
             expectError(basic, .unauthorized, code: "authentication_failed")
             let bare = try await api.request(.get, "/api/v1/app", token: nil, headers: [.authorization: TestAPI.adminToken])
             expectError(bare, .unauthorized, code: "authentication_failed")
+            for header in ["Bearer ", "Bearer  \t ", "Bearers \(TestAPI.adminToken)", "Bear \(TestAPI.adminToken)"] {
+                let refused = try await api.request(.get, "/api/v1/app", token: nil, headers: [.authorization: header])
+                expectError(refused, .unauthorized, code: "authentication_failed")
+            }
+            // The scheme is case-insensitive; blanks around the token do not count.
+            for header in ["bearer \(TestAPI.adminToken)", "BEARER  \(TestAPI.adminToken)\t "] {
+                let accepted = try await api.request(.get, "/api/v1/app", token: nil, headers: [.authorization: header])
+                #expect(accepted.status == .ok, "\(header)")
+            }
             expectError(
                 try await api.request(.get, "/api/v1/openapi.yaml", token: nil), .unauthorized, code: "authentication_failed")
             // Nothing was created by the refused POST.

@@ -18,16 +18,27 @@ struct AuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized("Missing Authorization header; send 'Authorization: Bearer <token>'")
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let token = Self.bearerToken(header) else {
             throw APIError.unauthorized("Authorization header must be 'Bearer <token>'")
         }
-        guard let tokenID = try await authenticator.authenticate(String(parts[1]).trimmingCharacters(in: .whitespaces))
-        else {
+        guard let tokenID = try await authenticator.authenticate(token) else {
             throw APIError.unauthorized("Invalid token")
         }
         var context = context
         context.tokenID = tokenID
         return try await next(request, context)
+    }
+
+    /// The token of `Bearer <token>` (scheme in any case, spaces and tabs around the token ignored), or nil.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = header.utf8
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")) else { return nil }
+        let scheme = bytes[..<space]
+        guard scheme.count == 6, zip(scheme, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var token = bytes[bytes.index(after: space)...]
+        while let first = token.first, isBlank(first) { token = token.dropFirst() }
+        while let last = token.last, isBlank(last) { token = token.dropLast() }
+        return token.isEmpty ? nil : String(Substring(token))
     }
 }
