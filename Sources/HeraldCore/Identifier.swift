@@ -22,16 +22,17 @@ public enum Identifier {
         milliseconds: Int64,
         using generator: inout some RandomNumberGenerator
     ) -> String {
-        let time = UInt128(UInt64(max(0, milliseconds)) & 0xFFFF_FFFF_FFFF)
-        let high = UInt128(generator.next() as UInt16)
-        let low = UInt128(generator.next() as UInt64)
-        var value = (time << 80) | (high << 64) | low
+        // The 128-bit value as two 64-bit halves: 48 bits of time and 16 random bits, then 64 random bits.
+        let time = UInt64(max(0, milliseconds)) & 0xFFFF_FFFF_FFFF
+        var high = time << 16 | UInt64(UInt16(truncatingIfNeeded: generator.next()))
+        var low = generator.next()
         var characters = [UInt8](repeating: alphabet[0], count: encodedLength)
-        var index = encodedLength - 1
-        while value > 0 && index >= 0 {
-            characters[index] = alphabet[Int(value % 62)]
-            value /= 62
-            index -= 1
+        // Base 62, least significant digit first: long division of (high, low) by 62 with hardware divides.
+        for index in stride(from: encodedLength - 1, through: 0, by: -1) {
+            let (highQuotient, highRemainder) = high.quotientAndRemainder(dividingBy: 62)
+            let (lowQuotient, remainder) = UInt64(62).dividingFullWidth((highRemainder, low))
+            (high, low) = (highQuotient, lowQuotient)
+            characters[index] = alphabet[Int(remainder)]
         }
         return prefix + String(decoding: characters, as: UTF8.self)
     }

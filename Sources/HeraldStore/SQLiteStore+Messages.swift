@@ -5,11 +5,13 @@ import HeraldCore
 extension SQLiteStore {
     public func createMessage(application: String, _ new: NewMessage, now: Date) async throws -> Message {
         let handoff = ingestHandoff.withLock { $0 }
+        // Made before the transaction: the writer is shared, so the less it does per message the better.
+        let messageID = Identifier.make(prefix: Identifier.messagePrefix, milliseconds: Column.milliseconds(now))
         let (message, tasks) = try await write { context in
             let db = context.db
             let applicationID = try Self.cachedApplicationID(context, application)
             let message = Message(
-                id: Identifier.make(prefix: Identifier.messagePrefix, milliseconds: Column.milliseconds(now)),
+                id: messageID,
                 applicationID: applicationID,
                 eventType: new.eventType,
                 eventID: new.eventID,

@@ -17,6 +17,23 @@ import Testing
         #expect(ids == ids.sorted())
     }
 
+    /// Fixed random bits give a fixed id: 48 bits of time, then 80 random bits, in base 62 (values from Python).
+    @Test func theEncodingIsBase62OfTimeThenRandomBits() {
+        struct Fixed: RandomNumberGenerator {
+            var values: [UInt64]
+            mutating func next() -> UInt64 { values.removeFirst() }
+        }
+        let cases: [(Int64, [UInt64], String)] = [
+            (1_700_000_000_000, [0x1234_5678_9ABC_DEF0, 0xFEDC_BA98_7654_3210], "02usyDNXBuUvc7vYnZfupE"),
+            (0xFFFF_FFFF_FFFF, [.max, .max], "7n42DGM5Tflk9n8mt7Fhc7"),
+            (0, [0, 0], "0000000000000000000000"),
+        ]
+        for (milliseconds, values, expected) in cases {
+            var generator = Fixed(values: values)
+            #expect(Identifier.make(prefix: "x_", milliseconds: milliseconds, using: &generator) == "x_" + expected)
+        }
+    }
+
     @Test func idsMadeInTheSameMillisecondDiffer() {
         let ids = Set((0..<10_000).map { _ in Identifier.make(prefix: "app_", milliseconds: 42) })
         #expect(ids.count == 10_000)
