@@ -93,7 +93,7 @@ extension SchedulerState {
         }
     }
 
-    /// Records an attempt's outcome and decides what happens to its delivery.
+    /// Records an attempt's outcome, decides what happens to its delivery, and starts what may start now.
     mutating func finish(
         _ task: DeliveryTask,
         _ result: Dispatcher.Result,
@@ -102,9 +102,21 @@ extension SchedulerState {
         _ group: inout DiscardingTaskGroup
     ) {
         inFlight -= 1
+        // Settled in a function of its own so that its copy of the lane is gone before `pump`: one left alive
+        // would make the next pop copy the lane's whole queue.
+        guard let needsRefill = settle(task, result, startedAt: startedAt, now: now) else { return }
+        if needsRefill { refill(task.endpointID, &group) }
+        pump(task.endpointID, now: now, &group)
+        if moreDue, !leasing { poll(now: now, &group) }
+        flush(now: now, &group)
+    }
+
+    /// Updates the lane and the outcomes for one attempt; returns whether the (FIFO) lane needs a refill, or nil
+    /// when the lane is gone.
+    private mutating func settle(_ task: DeliveryTask, _ result: Dispatcher.Result, startedAt: Date, now: Date) -> Bool? {
         guard var lane = lanes.removeValue(forKey: task.endpointID) else {
             known.remove(task.key)
-            return
+            return nil
         }
         lane.inFlight[task.key] = nil
         lane.lastActive = now
@@ -183,11 +195,9 @@ extension SchedulerState {
             lane.deferredUntil = nil
             scheduler.deferrals.remove(task.endpointID)
         }
+        let needsRefill = lane.fifo && lane.queue.isEmpty
         lanes[task.endpointID] = lane
-        if lane.fifo, lane.queue.isEmpty { refill(task.endpointID, &group) }
-        pump(task.endpointID, now: now, &group)
-        if moreDue, !leasing { poll(now: now, &group) }
-        flush(now: now, &group)
+        return needsRefill
     }
 
     /// Writes accumulated outcomes in one transaction, one batch at a time.

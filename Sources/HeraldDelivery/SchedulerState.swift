@@ -58,15 +58,15 @@ struct SchedulerState {
             // What the refill found had all just finished: look again for the next ones.
             if current.count < tasks.count, lanes[endpointID]?.queue.isEmpty == true { refill(endpointID, &group) }
         case .loaded(let endpointID, let endpoint, let state):
-            guard var lane = lanes[endpointID] else { break }
+            guard var lane = lanes.removeValue(forKey: endpointID) else { break }
             if endpoint.fifo && !lane.fifo {
                 // Became (or turned out to be) FIFO: its work is re-read from the store in message order.
                 for task in lane.queue { known.remove(task.key) }
                 lane.queue.removeAll()
             }
             lane.load(endpoint, state: state, now: now)
-            lanes[endpointID] = lane
             forgetDeferralIfClosed(lane, endpointID)
+            lanes[endpointID] = lane
             if endpoint.fifo { refill(endpointID, &group) }
             pump(endpointID, now: now, &group)
         case .loadFailed(let endpointID, let gone):
@@ -86,15 +86,15 @@ struct SchedulerState {
             flush(now: now, &group)
         case .endpointChanged(.updated(let endpoint)):
             // Applied here, in event order, so no message created after the change is sent with the old settings.
-            if var lane = lanes[endpoint.id], lane.endpoint != nil {
+            if lanes[endpoint.id]?.endpoint != nil, var lane = lanes.removeValue(forKey: endpoint.id) {
                 let becameFIFO = endpoint.fifo && !lane.fifo
                 if becameFIFO {
                     for task in lane.queue { known.remove(task.key) }
                     lane.queue.removeAll()
                 }
                 lane.load(endpoint, state: nil, now: now)
-                lanes[endpoint.id] = lane
                 forgetDeferralIfClosed(lane, endpoint.id)
+                lanes[endpoint.id] = lane
                 if becameFIFO { refill(endpoint.id, &group) }
                 pump(endpoint.id, now: now, &group)
             }

@@ -126,7 +126,9 @@ fi
 # The backlog is ingested by an API-only process (serve --no-delivery) and drained by a delivering one on the
 # same data dir. A binary without --no-delivery gets it held back with throttleRate=1 instead (a disabled
 # endpoint would get no delivery rows at all).
-if "$HERALD_BIN" serve --help 2>&1 | grep -q -- '--no-delivery'; then preload=api-only; else preload=throttle; fi
+# (The help is read whole first: `grep -q` quitting early would fail the pipeline under pipefail, now and then.)
+serve_help="$("$HERALD_BIN" serve --help 2>&1)"
+if grep -q -- '--no-delivery' <<<"$serve_help"; then preload=api-only; else preload=throttle; fi
 if has_phase throughput; then
     echo; echo "==== (b) throughput: backlog of $MESSAGES messages to one endpoint (preload: $preload) ===="
     if [[ "$preload" == api-only ]]; then start_herald throughput HERALD_DELIVERY=off; else start_herald throughput; fi
