@@ -1,13 +1,16 @@
+import Dispatch
 import GRDB
 import HeraldCore
+import Synchronization
 
 /// Runs write jobs in shared transactions: while one transaction commits, new jobs queue up and the next
 /// transaction takes them all, so many concurrent writers share one fsync (group commit).
 ///
-/// No background task: the caller whose job finds the writer idle leads; after its batch commits it hands
-/// leadership to the first waiting caller, so no single request is kept busy serving others.
+/// The transactions run on a serial dispatch queue of their own, started when a job finds it idle and stopping
+/// when nothing is left. A caller waits on one continuation and is resumed straight from there: no actor and no
+/// hand-off of leadership between callers, each of which cost every job its own round of thread hops.
 /// Each job runs in its own savepoint: one job's error undoes only that job.
-actor GroupCommitWriter {
+final class GroupCommitWriter: Sendable {
     /// A unit of work and the way to tell its caller that the transaction failed.
     struct Job: Sendable {
         let run: @Sendable (WriteContext) -> Void
@@ -16,13 +19,18 @@ actor GroupCommitWriter {
 
     private struct Waiter {
         let job: Job
-        var wake: CheckedContinuation<Bool, Never>?
+        let wake: CheckedContinuation<Void, Never>
+    }
+
+    private struct State {
+        var queue: [Waiter] = []
+        var draining = false
     }
 
     private let writer: DatabasePool
     private let maximumBatch: Int
-    private var queue: [Waiter] = []
-    private var leading = false
+    private let state = Mutex(State())
+    private let transactions = DispatchQueue(label: "herald.sqlite.group-commit")
 
     init(writer: DatabasePool, maximumBatch: Int = 1024) {
         self.writer = writer
@@ -31,34 +39,35 @@ actor GroupCommitWriter {
 
     /// Returns once `job` has run and its transaction committed (or failed, reported through `job.fail`).
     func perform(_ job: Job) async {
-        if leading {
-            let lead = await withCheckedContinuation { continuation in
-                queue.append(Waiter(job: job, wake: continuation))
+        await withCheckedContinuation { continuation in
+            let start = state.withLock { state in
+                state.queue.append(Waiter(job: job, wake: continuation))
+                defer { state.draining = true }
+                return !state.draining
             }
-            guard lead else { return }
-        } else {
-            leading = true
-            queue.append(Waiter(job: job, wake: nil))
+            if start { transactions.async { self.drain() } }
         }
-        // This caller leads: its own job is at the front of the queue.
-        let batch = queue.prefix(maximumBatch)
-        queue.removeFirst(batch.count)
-        let jobs = batch.map(\.job)
-        do {
-            try await writer.write { db in
-                let context = WriteContext(db)
-                for job in jobs { job.run(context) }
+    }
+
+    /// Commits batches until the queue is empty (on `transactions`).
+    private func drain() {
+        while true {
+            let batch = state.withLock { state -> [Waiter] in
+                let batch = Array(state.queue.prefix(maximumBatch))
+                state.queue.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                return batch
             }
-        } catch {
-            for job in jobs { job.fail(error) }
-        }
-        for waiter in batch { waiter.wake?.resume(returning: false) }
-        if queue.isEmpty {
-            leading = false
-        } else {
-            let next = queue[0].wake
-            queue[0].wake = nil
-            next?.resume(returning: true)
+            if batch.isEmpty { return }
+            do {
+                try writer.write { db in
+                    let context = WriteContext(db)
+                    for waiter in batch { waiter.job.run(context) }
+                }
+            } catch {
+                for waiter in batch { waiter.job.fail(error) }
+            }
+            for waiter in batch { waiter.wake.resume() }
         }
     }
 }
