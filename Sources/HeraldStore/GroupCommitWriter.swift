@@ -30,6 +30,8 @@ final class GroupCommitWriter: Sendable {
     private let writer: DatabasePool
     private let maximumBatch: Int
     private let state = Mutex(State())
+    /// Lookups kept from one transaction to the next (touched only on `transactions`).
+    private let lookups = WriteLookups()
     private let transactions = DispatchQueue(label: "herald.sqlite.group-commit")
 
     init(writer: DatabasePool, maximumBatch: Int = 1024) {
@@ -61,10 +63,12 @@ final class GroupCommitWriter: Sendable {
             if batch.isEmpty { return }
             do {
                 try writer.write { db in
-                    let context = WriteContext(db)
+                    let context = try WriteContext(db, lookups: lookups)
                     for waiter in batch { waiter.job.run(context) }
                 }
             } catch {
+                // What this transaction looked up may include what it wrote, and that is gone.
+                lookups.removeAll()
                 for waiter in batch { waiter.job.fail(error) }
             }
             for waiter in batch { waiter.wake.resume() }
@@ -72,16 +76,49 @@ final class GroupCommitWriter: Sendable {
     }
 }
 
-/// The database inside a group transaction, plus lookups shared by the jobs of that transaction.
-final class WriteContext {
-    let db: Database
-    /// Endpoints by application id, read once per transaction for message fan-out.
+/// Lookups the writer keeps across group transactions, so message fan-out does not read (and decrypt) an
+/// application's endpoints for every batch. Dropped when a job changes applications or endpoints
+/// (``WriteContext/invalidate()``), when a transaction or a job fails, and when another process wrote the
+/// database (its `data_version` moved). Only the writer's serial queue touches it.
+final class WriteLookups: @unchecked Sendable {
+    /// Endpoints by application id, for message fan-out.
     var endpointsByApplication: [String: [Endpoint]] = [:]
     /// Application ids by id or uid.
     var applicationIDs: [String: String] = [:]
+    /// The writer connection's `PRAGMA data_version` when these were valid: it changes when another connection
+    /// (another process; this one writes only through the writer) commits.
+    var dataVersion: Int?
 
-    init(_ db: Database) {
+    func removeAll() {
+        endpointsByApplication.removeAll()
+        applicationIDs.removeAll()
+    }
+}
+
+/// The database inside a group transaction, plus the writer's lookups shared by its jobs.
+final class WriteContext {
+    let db: Database
+    private let lookups: WriteLookups
+
+    var endpointsByApplication: [String: [Endpoint]] {
+        get { lookups.endpointsByApplication }
+        set { lookups.endpointsByApplication = newValue }
+    }
+
+    var applicationIDs: [String: String] {
+        get { lookups.applicationIDs }
+        set { lookups.applicationIDs = newValue }
+    }
+
+    /// Opens the transaction's context; forgets the lookups when another process wrote since they were made.
+    init(_ db: Database, lookups: WriteLookups) throws {
         self.db = db
+        self.lookups = lookups
+        let version = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
+        if version != lookups.dataVersion {
+            lookups.removeAll()
+            lookups.dataVersion = version
+        }
     }
 
     /// Runs `body` in a savepoint, so that its failure undoes only its own changes. The savepoint statements are
@@ -99,13 +136,14 @@ final class WriteContext {
         } catch {
             try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job").execute()
             try? db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            // The job may have looked up what it had written before failing.
+            invalidate()
             return .failure(error)
         }
     }
 
-    /// Forgets cached lookups after a job changed applications or endpoints.
+    /// Forgets the lookups after a job changed applications or endpoints.
     func invalidate() {
-        endpointsByApplication.removeAll()
-        applicationIDs.removeAll()
+        lookups.removeAll()
     }
 }
