@@ -3,6 +3,8 @@ import Foundation
 import HeraldCore
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+import Synchronization
 import WebhookSignature
 
 /// Sends one attempt: signs the payload, vets the address, POSTs, and reads a bounded response.
@@ -118,19 +120,38 @@ struct Dispatcher: Sendable {
 
     struct DeadlineExceeded: Error {}
 
-    /// Runs `operation`, abandoning it after `seconds` (the request deadline stops once headers arrive).
+    /// Runs `operation`, abandoning it after `seconds` (AsyncHTTPClient's own deadline stops once the response
+    /// head arrives; this one also covers reading the body).
+    ///
+    /// The operation runs as a task of its own, cancelled by a timer on an event loop. A task group racing the
+    /// operation against `Task.sleep` did the same for far more: every attempt paid for two child tasks and a
+    /// dispatch timer that was nearly always cancelled (the engine delivered 40% less per second).
     static func withDeadline<T: Sendable>(seconds: TimeInterval, _ operation: @escaping @Sendable () async throws -> T)
         async throws -> T
     {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
-                throw DeadlineExceeded()
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw DeadlineExceeded() }
-            return first
+        let exchange = Task { try await operation() }
+        let expiry = Expiry()
+        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+            expiry.fire()
+            exchange.cancel()
         }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await exchange.value
+            } onCancel: {
+                exchange.cancel()
+            }
+        } catch {
+            if expiry.fired { throw DeadlineExceeded() }
+            throw error
+        }
+    }
+
+    /// Whether a deadline's timer went off.
+    private final class Expiry: Sendable {
+        private let state = Mutex(false)
+        var fired: Bool { state.withLock { $0 } }
+        func fire() { state.withLock { $0 = true } }
     }
 }
