@@ -59,13 +59,14 @@ import Testing
         formatter.timeZone = TimeZone(identifier: "UTC")
         var generator = SystemRandomNumberGenerator()
         var instants: [Double] = [0, 0.999, 59.001, 86_399.999, 951_782_400, 4_102_444_800, -0.5, -1, -11_676_096_000]
-        instants += (0..<500).map { _ in Double(Int64.random(in: -2_000_000_000_000...7_000_000_000_000, using: &generator)) / 1000 }
+        let range: ClosedRange<Int64> = -2_000_000_000_000...7_000_000_000_000  // 1906 to 2191, in milliseconds
+        instants += (0..<500).map { _ in Double(Int64.random(in: range, using: &generator)) / 1000 }
         for seconds in instants {
             let date = Date(timeIntervalSince1970: seconds)
             let milliseconds = date.millisecondsSince1970
             let (whole, fraction) = ((Double(milliseconds) / 1000).rounded(.down), (milliseconds % 1000 + 1000) % 1000)
-            let expected = formatter.string(from: Date(timeIntervalSince1970: whole)).dropLast()
-                + "." + String(repeating: "0", count: 3 - String(fraction).count) + String(fraction) + "Z"
+            let digits = String(repeating: "0", count: 3 - String(fraction).count) + String(fraction)
+            let expected = formatter.string(from: Date(timeIntervalSince1970: whole)).dropLast() + "." + digits + "Z"
             #expect(Timestamp.format(date) == expected, "\(seconds)")
         }
     }

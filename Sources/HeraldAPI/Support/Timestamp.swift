@@ -10,7 +10,9 @@ enum Timestamp {
         let msOfDay = milliseconds - days * 86_400_000
         let (year, month, day) = civil(fromDays: days)
         guard (0...9999).contains(year) else {
-            return "\(year)-\(pad(month, 2))-\(pad(day, 2))T" + format(Date(timeIntervalSince1970: Double(msOfDay) / 1000)).dropFirst(11)
+            // A year of more than four digits (or before year 0): written the slow way, the time of day as usual.
+            let time = format(Date(timeIntervalSince1970: Double(msOfDay) / 1000)).dropFirst(11)
+            return "\(year)-\(pad(month, 2))-\(pad(day, 2))T" + time
         }
         // Written digit by digit: every API response with a timestamp comes through here.
         return String(unsafeUninitializedCapacity: 24) { buffer in
