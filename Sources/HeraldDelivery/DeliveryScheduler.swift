@@ -67,7 +67,10 @@ public final class DeliveryScheduler: Service, Sendable {
         dispatcher = Dispatcher(
             configuration: configuration,
             clients: clients,
-            addressGuard: AddressGuard(policy: configuration.addressPolicy)
+            addressGuard: AddressGuard(
+                policy: configuration.addressPolicy,
+                resolver: ResolutionCache(resolver: AddressGuard.systemResolver).resolve
+            )
         )
         events = OperationalEvents(store: store, application: configuration.operationalApplication, logger: logger)
         (stream, input) = AsyncStream.makeStream(of: Event.self)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import HeraldDelivery
@@ -187,5 +188,49 @@ import Testing
         let error = await #expect(throws: AddressGuardError.self) { try await guard_.vet(host: "no-such-host.invalid") }
         #expect(error?.isResolutionFailure == true)
         #expect(error?.description.hasPrefix(#"The host "no-such-host.invalid" could not be resolved: "#) == true)
+    }
+}
+
+/// Resolved addresses are remembered for a while; each use is still vetted.
+@Suite struct ResolutionCacheTests {
+    final class Clock: Sendable {
+        let now = Mutex(Date(timeIntervalSince1970: 1_700_000_000))
+        func advance(_ seconds: TimeInterval) { now.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    final class CountingResolver: Sendable {
+        let calls = Mutex<[String]>([])
+        let answer = Mutex<[String]>(["93.184.216.34"])
+        func resolve(_ host: String) async throws -> [IPAddress] {
+            calls.withLock { $0.append(host) }
+            let answer = self.answer.withLock { $0 }
+            if answer.isEmpty { throw SystemResolverError(description: "no such host") }
+            return answer.map { IPAddress($0)! }
+        }
+    }
+
+    @Test func answersAreReusedUntilTheyExpireAndFailuresAreNotKept() async throws {
+        let clock = Clock()
+        let resolver = CountingResolver()
+        let cache = ResolutionCache(lifetime: 30, now: { clock.now.withLock { $0 } }, resolver: resolver.resolve)
+        let guard_ = AddressGuard(policy: AddressPolicy(), resolver: cache.resolve)
+
+        #expect(try await guard_.vet(host: "hooks.example.com") == IPAddress("93.184.216.34"))
+        clock.advance(29)
+        #expect(try await guard_.vet(host: "HOOKS.example.com") == IPAddress("93.184.216.34"))
+        #expect(resolver.calls.withLock { $0.count } == 1)
+
+        // Expired: asked again, and the new answer is vetted (a record now pointing inside is refused).
+        resolver.answer.withLock { $0 = ["10.0.0.7"] }
+        clock.advance(2)
+        let refused = await #expect(throws: AddressGuardError.self) { try await guard_.vet(host: "hooks.example.com") }
+        #expect(refused?.isBlockedAddress == true)
+        #expect(resolver.calls.withLock { $0.count } == 2)
+
+        // A failed lookup is not remembered: the next delivery asks again.
+        resolver.answer.withLock { $0 = [] }
+        _ = await #expect(throws: AddressGuardError.self) { try await guard_.vet(host: "gone.example.com") }
+        _ = await #expect(throws: AddressGuardError.self) { try await guard_.vet(host: "gone.example.com") }
+        #expect(resolver.calls.withLock { $0.filter { $0 == "gone.example.com" }.count } == 2)
     }
 }
