@@ -3,8 +3,6 @@ import Foundation
 import HeraldCore
 import NIOCore
 import NIOHTTP1
-import NIOPosix
-import Synchronization
 import WebhookSignature
 
 /// Sends one attempt: signs the payload, vets the address, POSTs, and reads a bounded response.
@@ -44,36 +42,42 @@ struct Dispatcher: Sendable {
                 error.isBlockedAddress ? .blockedAddress : error.isResolutionFailure ? .dnsFailure : .other
             return Result(response: error.description, duration: elapsed(), errorKind: kind.rawValue)
         }
-        var request = HTTPClientRequest(url: endpoint.url)
-        request.method = .POST
-        request.headers = WebhookRequest.headers(
+        let headers = WebhookRequest.headers(
             task: task,
             endpoint: endpoint,
             payload: payload,
             timestamp: now,
             signatureHeaders: configuration.signatureHeaders
         )
-        request.body = .bytes(ByteBuffer(bytes: payload))
-        let prepared = request
-        let client = await clients.client(host: host, address: address)
-        let limit = configuration.maximumResponseBytes
-        let timeout = configuration.requestTimeout
+        let request: HTTPClient.Request
         do {
-            var result = try await Self.withDeadline(seconds: timeout) {
-                let response = try await client.execute(prepared, timeout: .milliseconds(Int64(timeout * 1000)))
-                var body: [UInt8] = []
-                for try await chunk in response.body {
-                    body += chunk.readableBytesView.prefix(limit - body.count)
-                    if body.count >= limit { break }  // The rest is never read; the connection is dropped.
+            request = try HTTPClient.Request(url: endpoint.url, method: .POST, headers: headers, body: .bytes(payload))
+        } catch {
+            return Result(response: "The endpoint URL is not a valid http(s) URL", errorKind: AttemptErrorKind.other.rawValue)
+        }
+        // The delegate API's deadline covers the whole exchange, body included (the async API's stops at the
+        // response head), and it runs on the event loop: no task per attempt, no timer of our own.
+        let delegate = BoundedResponseDelegate(limit: configuration.maximumResponseBytes)
+        let deadline = NIODeadline.now() + .milliseconds(Int64(configuration.requestTimeout * 1000))
+        let exchange = clients.client(host: host, address: address).execute(
+            request: request, delegate: delegate, deadline: deadline)
+        do {
+            let collected: BoundedResponseDelegate.Collected
+            do {
+                collected = try await withTaskCancellationHandler {
+                    try await exchange.futureResult.get()
+                } onCancel: {
+                    exchange.cancel()
                 }
-                return Result(
-                    statusCode: Int(response.status.code),
-                    response: String(decoding: body, as: UTF8.self),
-                    retryAfter: response.headers.first(name: "retry-after")
-                )
+            } catch is BoundedResponseDelegate.LimitReached {
+                collected = delegate.collected
             }
-            result.duration = elapsed()
-            return result
+            return Result(
+                statusCode: collected.status,
+                response: String(decoding: collected.body, as: UTF8.self),
+                duration: elapsed(),
+                retryAfter: collected.retryAfter
+            )
         } catch {
             let kind = Self.classify(error)
             return Result(response: Self.describe(error, kind), duration: elapsed(), errorKind: kind.rawValue)
@@ -82,7 +86,6 @@ struct Dispatcher: Sendable {
 
     /// Maps a client error to the kind recorded in the audit log.
     static func classify(_ error: any Error) -> AttemptErrorKind {
-        if error is DeadlineExceeded { return .timeout }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout, .tlsHandshakeTimeout: return .timeout
@@ -116,42 +119,5 @@ struct Dispatcher: Sendable {
         case .invalidResponse: "The endpoint's response was not valid HTTP"
         default: String(String(describing: error).prefix(300))
         }
-    }
-
-    struct DeadlineExceeded: Error {}
-
-    /// Runs `operation`, abandoning it after `seconds` (AsyncHTTPClient's own deadline stops once the response
-    /// head arrives; this one also covers reading the body).
-    ///
-    /// The operation runs as a task of its own, cancelled by a timer on an event loop. A task group racing the
-    /// operation against `Task.sleep` did the same for far more: every attempt paid for two child tasks and a
-    /// dispatch timer that was nearly always cancelled (the engine delivered 40% less per second).
-    static func withDeadline<T: Sendable>(seconds: TimeInterval, _ operation: @escaping @Sendable () async throws -> T)
-        async throws -> T
-    {
-        let exchange = Task { try await operation() }
-        let expiry = Expiry()
-        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
-            expiry.fire()
-            exchange.cancel()
-        }
-        defer { timer.cancel() }
-        do {
-            return try await withTaskCancellationHandler {
-                try await exchange.value
-            } onCancel: {
-                exchange.cancel()
-            }
-        } catch {
-            if expiry.fired { throw DeadlineExceeded() }
-            throw error
-        }
-    }
-
-    /// Whether a deadline's timer went off.
-    private final class Expiry: Sendable {
-        private let state = Mutex(false)
-        var fired: Bool { state.withLock { $0 } }
-        func fire() { state.withLock { $0 = true } }
     }
 }

@@ -2,20 +2,27 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Owns the HTTP clients deliveries go out on. A client connects only to addresses the guard vetted:
 /// hostnames are pinned to their vetted address with `dnsOverride` (TLS still checks the hostname), so the
 /// connection never makes a second lookup that could answer differently.
-actor HTTPClientPool {
+///
+/// A lock, not an actor: every attempt asks for its client, and a hop onto an actor and back cost each one.
+final class HTTPClientPool: Sendable {
     private struct Entry {
         let client: HTTPClient
         var lastUsed: ContinuousClock.Instant
     }
 
+    private struct Clients {
+        var current: [String: Entry] = [:]
+        var retired: [HTTPClient] = []
+    }
+
     private let configuration: HTTPClient.Configuration
     private let maximumClients: Int
-    private var clients: [String: Entry] = [:]
-    private var retired: [HTTPClient] = []
+    private let clients = Mutex(Clients())
 
     init(timeout: TimeInterval, connectionsPerHost: Int, maximumClients: Int = 1024) {
         var configuration = HTTPClient.Configuration()
@@ -40,30 +47,34 @@ actor HTTPClientPool {
     func client(host: String, address: IPAddress) -> HTTPClient {
         let key = host + "|" + address.description
         let now = ContinuousClock.now
-        if var entry = clients[key] {
-            entry.lastUsed = now
-            clients[key] = entry
-            return entry.client
+        return clients.withLock { clients in
+            if let entry = clients.current[key] {
+                clients.current[key]?.lastUsed = now
+                return entry.client
+            }
+            if clients.current.count >= maximumClients,
+                let oldest = clients.current.min(by: { $0.value.lastUsed < $1.value.lastUsed })
+            {
+                clients.current[oldest.key] = nil
+                clients.retired.append(oldest.value.client)
+            }
+            var configuration = self.configuration
+            let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+            if bare != address.description {
+                configuration.dnsOverride = [bare: address.description]
+            }
+            let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+            clients.current[key] = Entry(client: client, lastUsed: now)
+            return client
         }
-        if clients.count >= maximumClients, let oldest = clients.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
-            clients[oldest.key] = nil
-            retired.append(oldest.value.client)
-        }
-        var configuration = self.configuration
-        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        if bare != address.description {
-            configuration.dnsOverride = [bare: address.description]
-        }
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
-        clients[key] = Entry(client: client, lastUsed: now)
-        return client
     }
 
     /// Shuts every client down; in-flight requests fail.
     func shutdown() async {
-        let all = clients.values.map(\.client) + retired
-        clients.removeAll()
-        retired.removeAll()
+        let all = clients.withLock { clients in
+            defer { clients = Clients() }
+            return clients.current.values.map(\.client) + clients.retired
+        }
         for client in all { try? await client.shutdown() }
     }
 }
