@@ -78,7 +78,9 @@ struct SchedulerState {
             finish(task, result, startedAt: startedAt, now: now, &group)
         case .flushed(let keys, let unfinished):
             flushing = false
-            outcomes.deferredEndpoints += unfinished
+            // Deferring the rest of a large backlog is only there to spare polls; a stopping engine leaves it
+            // (chunk after chunk of it could hold the shutdown for many seconds), and the next start defers again.
+            if !shuttingDown { outcomes.deferredEndpoints += unfinished }
             for key in keys where !isHeld(key) {
                 known.remove(key)
                 if lanes[key.endpointID]?.refilling == true { lanes[key.endpointID]?.settledDuringRefill.insert(key) }

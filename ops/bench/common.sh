@@ -33,13 +33,15 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # Lines in a file, 0 when it does not exist (yet).
 lines() { if [[ -f "$1" ]]; then wc -l <"$1"; else echo 0; fi; }
 
-# stop_pid PID: TERM, wait up to 10 s, then KILL.
+# stop_pid PID: TERM, wait up to 10 s, then KILL; sets stop_pid_killed to 1 when it had to.
 stop_pid() {
     local pid="$1"
+    stop_pid_killed=0
     [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
+    stop_pid_killed=1
 }
 
 # bench_start_sink DIR LOG_FORMAT LOCATIONS: nginx (installed from Debian when missing) on a free loopback port,

@@ -268,7 +268,11 @@ if has_phase memory; then
     result "memory: endpoint circuitState / stats" "$circuit / $mstats"
     result "memory: data dir size" "$db_mb MB"
     stop_pid "$sampler_pid"; sampler_pid=""
+    t_stop=$(date +%s.%N)
     stop_pid "$server_pid"; server_pid=""
+    if (( stop_pid_killed )); then stopped="not within 10 s (killed)"; else
+        stopped="$(python3 -c "print(f'{$(date +%s.%N)-$t_stop:.1f}')") s"; fi
+    result "memory: graceful stop (SIGTERM to exit)" "$stopped"
 fi
 
 echo; echo "==== results ===="
