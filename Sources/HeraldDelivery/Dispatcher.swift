@@ -51,7 +51,7 @@ struct Dispatcher: Sendable {
         )
         let request: HTTPClient.Request
         do {
-            request = try HTTPClient.Request(url: endpoint.url, method: .POST, headers: headers, body: .bytes(payload))
+            request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .bytes(payload))
         } catch {
             return Result(response: "The endpoint URL is not a valid http(s) URL", errorKind: AttemptErrorKind.other.rawValue)
         }

@@ -51,8 +51,10 @@ import Testing
     }
 
     @Test func theCommonShapeIsReadWithoutTheDecoder() throws {
-        let fields = try #require(CommonShapeReader.read(Array(Self.bodies[1].utf8)))
+        let body = Array(Self.bodies[1].utf8)
+        let fields = try #require(CommonShapeReader.read(body))
         #expect(fields.eventType == "a.b")
+        #expect(fields.payload.map { Array(body[$0]) } == Array("{}".utf8))
         #expect(fields.channels == ["eu", "us"])
         #expect(fields.payloadRetentionPeriod == 30)
         // Escapes, numbers that are not plain integers, repeated members: left to the decoder.

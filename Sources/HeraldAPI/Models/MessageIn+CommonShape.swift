@@ -13,14 +13,15 @@ struct CommonShapeReader {
         var tags: [String]?
         var payloadRetentionPeriod: Int?
         var payloadRetentionHours: Int?
-        var sawPayload = false
+        /// Where the `payload` object's text is in the body.
+        var payload: Range<Int>?
     }
 
     /// The fields of a valid message body as ``MessageIn`` decodes them, or nil when it is not of the common shape
     /// (`eventType` and `payload` are required).
     static func read(_ bytes: [UInt8]) -> Fields? {
         var reader = CommonShapeReader(bytes: bytes)
-        guard let fields = reader.object(), fields.sawPayload, fields.eventType != nil else { return nil }
+        guard let fields = reader.object(), fields.payload != nil, fields.eventType != nil else { return nil }
         return fields
     }
 
@@ -57,8 +58,9 @@ struct CommonShapeReader {
                 guard nullable({ $0.integer() }, into: &fields.payloadRetentionHours) else { return nil }
             case "payload":
                 guard current == UInt8(ascii: "{") else { return nil }
-                fields.sawPayload = true
+                let start = index
                 skipValue()
+                fields.payload = start..<index
             default: skipValue()
             }
             skipSpace()

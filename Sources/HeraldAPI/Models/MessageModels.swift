@@ -10,6 +10,12 @@ struct MessageIn: Decodable, Sendable {
     var payloadRetentionPeriod: Int?
     var payloadRetentionHours: Int?
     private var payload: ObjectShape
+    /// Where the payload's text is in the body, when the body was read directly (never decoded).
+    private var payloadSpan: Range<Int>? = nil
+
+    private enum CodingKeys: String, CodingKey {
+        case eventType, eventId, channels, tags, payloadRetentionPeriod, payloadRetentionHours, payload
+    }
 
     /// Decodes an object without keeping its members.
     private struct ObjectShape: Decodable, Sendable {
@@ -42,7 +48,7 @@ struct MessageIn: Decodable, Sendable {
             return MessageIn(
                 eventType: eventType, eventId: fields.eventId, channels: fields.channels, tags: fields.tags,
                 payloadRetentionPeriod: fields.payloadRetentionPeriod,
-                payloadRetentionHours: fields.payloadRetentionHours, payload: ObjectShape())
+                payloadRetentionHours: fields.payloadRetentionHours, payload: ObjectShape(), payloadSpan: fields.payload)
         }
         return try JSONCoding.decodeChecked(MessageIn.self, from: body)
     }
@@ -66,7 +72,7 @@ struct MessageIn: Decodable, Sendable {
             }
             retention = Double(hours) * 3600
         }
-        guard let payload = RawJSON.member("payload", in: body) else {
+        guard let payload = payloadSpan.map({ body[$0] }) ?? RawJSON.member("payload", in: body) else {
             throw ValidationError(["body", "payload"], "Field required", type: "missing")
         }
         return NewMessage(
