@@ -19,16 +19,16 @@ struct Dispatcher: Sendable {
     let configuration: DeliveryConfiguration
     let clients: HTTPClientPool
     let addressGuard: AddressGuard
+    let templates = RequestTemplates()
 
     func send(_ task: DeliveryTask, to endpoint: Endpoint, at now: Date) async -> Result {
         guard let payload = task.payload else {
             return Result(response: "The payload expired or was expunged before delivery", errorKind: "payload_expired")
         }
-        guard let url = URL(string: endpoint.url), let host = url.host, !host.isEmpty,
-            let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https"
-        else {
+        guard let template = templates.template(for: endpoint.url) else {
             return Result(response: "The endpoint URL is not a valid http(s) URL", errorKind: AttemptErrorKind.other.rawValue)
         }
+        let host = template.host
         let started = ContinuousClock.now
         func elapsed() -> TimeInterval {
             let duration = ContinuousClock.now - started
@@ -49,12 +49,9 @@ struct Dispatcher: Sendable {
             timestamp: now,
             signatureHeaders: configuration.signatureHeaders
         )
-        let request: HTTPClient.Request
-        do {
-            request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .bytes(payload))
-        } catch {
-            return Result(response: "The endpoint URL is not a valid http(s) URL", errorKind: AttemptErrorKind.other.rawValue)
-        }
+        var request = template.request
+        request.headers = headers
+        request.body = .bytes(payload)
         // The delegate API's deadline covers the whole exchange, body included (the async API's stops at the
         // response head), and it runs on the event loop: no task per attempt, no timer of our own.
         let delegate = BoundedResponseDelegate(limit: configuration.maximumResponseBytes)

@@ -48,7 +48,7 @@ public final class SQLiteStore: Store {
         await committer.perform(
             GroupCommitWriter.Job(
                 run: { context in
-                    box.result = SQLiteSecrets.$columns.withValue(columns) { context.inSavepoint { try work(context) } }
+                    box.result = SQLiteSecrets.$columns.withValue(columns) { context.runJob { try work(context) } }
                 },
                 fail: { error in box.result = .failure(error) }
             )
