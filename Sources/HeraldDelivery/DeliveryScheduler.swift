@@ -64,12 +64,14 @@ public final class DeliveryScheduler: Service, Sendable {
         self.metrics = DeliveryMetrics(factory: metrics)
         self.now = now
         clients = HTTPClientPool(timeout: configuration.requestTimeout, connectionsPerHost: configuration.globalConcurrency)
+        let resolutions = ResolutionCache(resolver: AddressGuard.systemResolver)
         dispatcher = Dispatcher(
             configuration: configuration,
             clients: clients,
             addressGuard: AddressGuard(
                 policy: configuration.addressPolicy,
-                resolver: ResolutionCache(resolver: AddressGuard.systemResolver).resolve
+                resolver: resolutions.resolve,
+                remembered: resolutions.remembered
             )
         )
         events = OperationalEvents(store: store, application: configuration.operationalApplication, logger: logger)

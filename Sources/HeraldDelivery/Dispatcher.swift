@@ -21,64 +21,144 @@ struct Dispatcher: Sendable {
     let addressGuard: AddressGuard
     let templates = RequestTemplates()
 
+    /// Sends one attempt and returns what it observed.
     func send(_ task: DeliveryTask, to endpoint: Endpoint, at now: Date) async -> Result {
-        guard let payload = task.payload else {
-            return Result(response: "The payload expired or was expunged before delivery", errorKind: "payload_expired")
-        }
-        guard let template = templates.template(for: endpoint.url) else {
-            return Result(response: "The endpoint URL is not a valid http(s) URL", errorKind: AttemptErrorKind.other.rawValue)
-        }
-        let host = template.host
         let started = ContinuousClock.now
-        func elapsed() -> TimeInterval {
-            let duration = ContinuousClock.now - started
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let template: RequestTemplates.Template
+        switch prepare(task, endpoint) {
+        case .refused(let result): return result
+        case .ready(let ready): template = ready
         }
         let address: IPAddress
         do {
-            address = try await addressGuard.vet(host: host)
+            address = try await addressGuard.vet(host: template.host)
         } catch {
-            let kind: AttemptErrorKind =
-                error.isBlockedAddress ? .blockedAddress : error.isResolutionFailure ? .dnsFailure : .other
-            return Result(response: error.description, duration: elapsed(), errorKind: kind.rawValue)
+            return Self.refusal(error, since: started)
         }
-        let headers = WebhookRequest.headers(
+        let (exchange, delegate) = begin(task, endpoint, template, address: address, at: now)
+        let outcome: Swift.Result<BoundedResponseDelegate.Collected, any Error>
+        do {
+            outcome = .success(
+                try await withTaskCancellationHandler {
+                    try await exchange.futureResult.get()
+                } onCancel: {
+                    exchange.cancel()
+                })
+        } catch {
+            outcome = .failure(error)
+        }
+        return Self.result(of: outcome, delegate, since: started)
+    }
+
+    /// Starts one attempt without a task of its own when its host needs no lookup (an IP literal, or a name
+    /// resolved recently), and calls `completion` with what it observed, on an event loop. Returns false, having
+    /// started nothing, when the host has to be looked up first: then use ``send(_:to:at:)``.
+    ///
+    /// A task per attempt, and the hop back from the event loop to it, cost every delivery its share.
+    func start(
+        _ task: DeliveryTask,
+        to endpoint: Endpoint,
+        at now: Date,
+        completion: @escaping @Sendable (Result) -> Void
+    ) -> Bool {
+        let started = ContinuousClock.now
+        let template: RequestTemplates.Template
+        switch prepare(task, endpoint) {
+        case .refused(let result):
+            completion(result)
+            return true
+        case .ready(let ready): template = ready
+        }
+        let address: IPAddress
+        do {
+            guard let vetted = try addressGuard.vetWithoutLookup(host: template.host) else { return false }
+            address = vetted
+        } catch {
+            completion(Self.refusal(error, since: started))
+            return true
+        }
+        let (exchange, delegate) = begin(task, endpoint, template, address: address, at: now)
+        exchange.futureResult.whenComplete { outcome in
+            completion(Self.result(of: outcome, delegate, since: started))
+        }
+        return true
+    }
+
+    private enum Preparation {
+        case ready(RequestTemplates.Template)
+        /// The attempt cannot be made; this is its result.
+        case refused(Result)
+    }
+
+    private func prepare(_ task: DeliveryTask, _ endpoint: Endpoint) -> Preparation {
+        guard task.payload != nil else {
+            return .refused(Result(response: "The payload expired or was expunged before delivery", errorKind: "payload_expired"))
+        }
+        guard let template = templates.template(for: endpoint.url) else {
+            return .refused(
+                Result(response: "The endpoint URL is not a valid http(s) URL", errorKind: AttemptErrorKind.other.rawValue))
+        }
+        return .ready(template)
+    }
+
+    /// Signs the payload and sends the request to the vetted `address`.
+    private func begin(
+        _ task: DeliveryTask,
+        _ endpoint: Endpoint,
+        _ template: RequestTemplates.Template,
+        address: IPAddress,
+        at now: Date
+    ) -> (HTTPClient.Task<BoundedResponseDelegate.Collected>, BoundedResponseDelegate) {
+        let payload = task.payload ?? []
+        var request = template.request
+        request.headers = WebhookRequest.headers(
             task: task,
             endpoint: endpoint,
             payload: payload,
             timestamp: now,
             signatureHeaders: configuration.signatureHeaders
         )
-        var request = template.request
-        request.headers = headers
         request.body = .bytes(payload)
         // The delegate API's deadline covers the whole exchange, body included (the async API's stops at the
         // response head), and it runs on the event loop: no task per attempt, no timer of our own.
         let delegate = BoundedResponseDelegate(limit: configuration.maximumResponseBytes)
         let deadline = NIODeadline.now() + .milliseconds(Int64(configuration.requestTimeout * 1000))
-        let exchange = clients.client(host: host, address: address).execute(
+        let exchange = clients.client(host: template.host, address: address).execute(
             request: request, delegate: delegate, deadline: deadline)
-        do {
-            let collected: BoundedResponseDelegate.Collected
-            do {
-                collected = try await withTaskCancellationHandler {
-                    try await exchange.futureResult.get()
-                } onCancel: {
-                    exchange.cancel()
-                }
-            } catch is BoundedResponseDelegate.LimitReached {
-                collected = delegate.collected
-            }
-            return Result(
-                statusCode: collected.status,
-                response: String(decoding: collected.body, as: UTF8.self),
-                duration: elapsed(),
-                retryAfter: collected.retryAfter
-            )
-        } catch {
-            let kind = Self.classify(error)
-            return Result(response: Self.describe(error, kind), duration: elapsed(), errorKind: kind.rawValue)
+        return (exchange, delegate)
+    }
+
+    /// What an exchange observed; a body over the limit ends it early with what was collected.
+    private static func result(
+        of outcome: Swift.Result<BoundedResponseDelegate.Collected, any Error>,
+        _ delegate: BoundedResponseDelegate,
+        since started: ContinuousClock.Instant
+    ) -> Result {
+        let collected: BoundedResponseDelegate.Collected
+        switch outcome {
+        case .success(let value): collected = value
+        case .failure(let error) where error is BoundedResponseDelegate.LimitReached: collected = delegate.collected
+        case .failure(let error):
+            let kind = classify(error)
+            return Result(response: describe(error, kind), duration: seconds(since: started), errorKind: kind.rawValue)
         }
+        return Result(
+            statusCode: collected.status,
+            response: String(decoding: collected.body, as: UTF8.self),
+            duration: seconds(since: started),
+            retryAfter: collected.retryAfter
+        )
+    }
+
+    /// The result of an attempt the address guard refused (or whose host did not resolve).
+    private static func refusal(_ error: AddressGuardError, since started: ContinuousClock.Instant) -> Result {
+        let kind: AttemptErrorKind = error.isBlockedAddress ? .blockedAddress : error.isResolutionFailure ? .dnsFailure : .other
+        return Result(response: error.description, duration: seconds(since: started), errorKind: kind.rawValue)
+    }
+
+    private static func seconds(since started: ContinuousClock.Instant) -> TimeInterval {
+        let duration = ContinuousClock.now - started
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Maps a client error to the kind recorded in the audit log.

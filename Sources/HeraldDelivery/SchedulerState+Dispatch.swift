@@ -66,8 +66,13 @@ extension SchedulerState {
         lane.lastActive = now
         inFlight += 1
         let scheduler = self.scheduler
+        let startedAt = scheduler.now()
+        let started = scheduler.dispatcher.start(task, to: endpoint, at: startedAt) { result in
+            scheduler.send(.attempted(task, result, startedAt: startedAt))
+        }
+        if started { return }
+        // The host has to be looked up first.
         group.addTask {
-            let startedAt = scheduler.now()
             let result = await scheduler.dispatcher.send(task, to: endpoint, at: startedAt)
             scheduler.send(.attempted(task, result, startedAt: startedAt))
         }

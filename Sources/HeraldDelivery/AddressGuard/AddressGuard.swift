@@ -7,14 +7,19 @@ public struct AddressGuard: Sendable {
     /// Which addresses are allowed.
     let policy: AddressPolicy
     private let resolver: @Sendable (String) async throws -> [IPAddress]
+    private let remembered: (@Sendable (String) -> [IPAddress]?)?
 
     /// A guard applying `policy`; `resolver` turns a host name into its addresses (tests inject their own).
+    /// `remembered`, when given, answers without waiting for names the resolver answered recently (see
+    /// ``vetWithoutLookup(host:)``).
     public init(
         policy: AddressPolicy,
-        resolver: @escaping @Sendable (String) async throws -> [IPAddress] = AddressGuard.systemResolver
+        resolver: @escaping @Sendable (String) async throws -> [IPAddress] = AddressGuard.systemResolver,
+        remembered: (@Sendable (String) -> [IPAddress]?)? = nil
     ) {
         self.policy = policy
         self.resolver = resolver
+        self.remembered = remembered
     }
 
     /// The address a delivery to `host` (a URL's host, with or without IPv6 brackets, no port) may connect to.
@@ -42,12 +47,30 @@ public struct AddressGuard: Sendable {
             guard !addresses.isEmpty else {
                 throw .unresolvable(host: host, detail: "no addresses")
             }
-            for address in addresses {
-                try check(address, for: host)
-            }
-            let connectable = addresses.map { $0.unmappedIPv4 ?? $0 }
-            return connectable.first(where: \.isIPv4) ?? connectable[0]
+            return try vetted(addresses, for: host)
         }
+    }
+
+    /// ``vet(host:)`` when it needs no lookup: an IP literal, or a name with remembered addresses. Nil when the
+    /// name would have to be resolved now.
+    public func vetWithoutLookup(host: String) throws(AddressGuardError) -> IPAddress? {
+        switch try HostLiteral(host) {
+        case .address(let address):
+            try check(address, for: host)
+            return address.unmappedIPv4 ?? address
+        case .name(let name):
+            guard let addresses = remembered?(name), !addresses.isEmpty else { return nil }
+            return try vetted(addresses, for: host)
+        }
+    }
+
+    /// The address to connect to among `addresses` (all of `host`'s), once every one of them passed.
+    private func vetted(_ addresses: [IPAddress], for host: String) throws(AddressGuardError) -> IPAddress {
+        for address in addresses {
+            try check(address, for: host)
+        }
+        let connectable = addresses.map { $0.unmappedIPv4 ?? $0 }
+        return connectable.first(where: \.isIPv4) ?? connectable[0]
     }
 
     private func check(_ address: IPAddress, for host: String) throws(AddressGuardError) {

@@ -28,11 +28,18 @@ final class ResolutionCache: Sendable {
         self.resolver = resolver
     }
 
+    /// The remembered addresses of `host`, while fresh.
+    func remembered(_ host: String) -> [IPAddress]? {
+        let asked = now()
+        guard let answer = answers.withLock({ $0[host.lowercased()] }), answer.expiresAt > asked else { return nil }
+        return answer.addresses
+    }
+
     /// The addresses of `host`: remembered ones while fresh, otherwise what the resolver answers now.
     func resolve(_ host: String) async throws -> [IPAddress] {
+        if let addresses = remembered(host) { return addresses }
         let key = host.lowercased()
         let asked = now()
-        if let answer = answers.withLock({ $0[key] }), answer.expiresAt > asked { return answer.addresses }
         let addresses = try await resolver(host)
         guard !addresses.isEmpty else { return addresses }
         answers.withLock { answers in

@@ -233,4 +233,28 @@ import Testing
         _ = await #expect(throws: AddressGuardError.self) { try await guard_.vet(host: "gone.example.com") }
         #expect(resolver.calls.withLock { $0.filter { $0 == "gone.example.com" }.count } == 2)
     }
+
+    /// Deliveries start without a task when the guard can answer at once; it must vet exactly as `vet` does.
+    @Test func vettingWithoutALookupAnswersOnlyWhatNeedsNone() async throws {
+        let clock = Clock()
+        let resolver = CountingResolver()
+        let cache = ResolutionCache(lifetime: 30, now: { clock.now.withLock { $0 } }, resolver: resolver.resolve)
+        let guard_ = AddressGuard(policy: AddressPolicy(), resolver: cache.resolve, remembered: cache.remembered)
+
+        // Literals need no lookup, and are vetted all the same.
+        #expect(try guard_.vetWithoutLookup(host: "93.184.216.34") == IPAddress("93.184.216.34"))
+        #expect(throws: AddressGuardError.self) { try guard_.vetWithoutLookup(host: "0x7f000001") }
+        // A name nobody looked up yet needs a lookup; once looked up, it is answered until the answer expires.
+        #expect(try guard_.vetWithoutLookup(host: "hooks.example.com") == nil)
+        _ = try await guard_.vet(host: "hooks.example.com")
+        #expect(try guard_.vetWithoutLookup(host: "Hooks.Example.com") == IPAddress("93.184.216.34"))
+        clock.advance(31)
+        #expect(try guard_.vetWithoutLookup(host: "hooks.example.com") == nil)
+        // A remembered answer is vetted on every use.
+        resolver.answer.withLock { $0 = ["93.184.216.34", "169.254.169.254"] }
+        _ = await #expect(throws: AddressGuardError.self) { try await guard_.vet(host: "mixed.example.com") }
+        let refused = #expect(throws: AddressGuardError.self) { try guard_.vetWithoutLookup(host: "mixed.example.com") }
+        #expect(refused?.isBlockedAddress == true)
+        #expect(resolver.calls.withLock { $0.count } == 2)
+    }
 }
