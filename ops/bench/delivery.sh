@@ -155,6 +155,8 @@ if has_phase throughput; then
         api PATCH "/api/v1/app/$app/endpoint/$ep" '{"throttleRate":null}' >/dev/null
         note_cmd "curl -X PATCH $base/api/v1/app/$app/endpoint/$ep -d '{\"throttleRate\":null}'"
     fi
+    # The server's CPU time (clock ticks) over the drain: steadier from run to run than the rate.
+    ticks0="$(awk '{print $14 + $15}' "/proc/$server_pid/stat")"
     deadline=$(( $(date +%s) + 1800 ))
     last=-1; last_change=$(date +%s)
     while (( $(lines "$work/nginx/deliver.log") < total )); do
@@ -166,6 +168,7 @@ if has_phase throughput; then
         sleep 0.1
     done
     t1=$(date +%s.%N)
+    ticks1="$(awk '{print $14 + $15}' "/proc/$server_pid/stat")"
     read -r tp_rate tp_log_rate tp_dups tp_delivered <<<"$(python3 - "$work/nginx/deliver.log" "$before" "$t0" "$t1" <<'EOF'
 import sys
 path, before, t0, t1 = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
@@ -183,6 +186,7 @@ EOF
     result "backlog (deliveries; preload: $preload)" "$total ($before sent before the release)"
     result "throughput, release to last delivery" "$tp_rate deliveries/s ($elapsed s)"
     result "throughput, first to last sink arrival" "$tp_log_rate deliveries/s"
+    result "server CPU per delivery (drain)" "$(python3 -c "print(f'{($ticks1 - $ticks0) / $(getconf CLK_TCK) / max($tp_delivered, 1) * 1e6:.1f} µs')")"
     [[ -n "$ceiling" ]] && result "throughput : sink ceiling" "$(python3 -c "print(f'{$tp_log_rate/$ceiling:.3f}')") (first-to-last rate / ceiling)"
     result "duplicate deliveries (throughput)" "$tp_dups"
     result "endpoint stats after (throughput)" "$(api GET "/api/v1/app/$app/endpoint/$ep/stats")"

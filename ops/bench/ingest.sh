@@ -62,16 +62,25 @@ api POST "/api/v1/app/$app_id/endpoint" \
 echo "app: $app_id, data dir: $data_dir"
 
 # --- load --------------------------------------------------------------------------------------
+# The server's CPU time (user + system, clock ticks) around each wrk run: CPU per request moves much less from
+# run to run than requests per second do on a shared machine.
+server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+
 echo
 echo "==== wrk POST /api/v1/app/{app}/msg (1 KiB messages): -t$THREADS -c$CONNECTIONS -d$DURATION ===="
+ticks0="$(server_ticks)"
 ingest_out="$(HERALD_TOKEN="$token" HERALD_APP_ID="$app_id" \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s --latency -s ops/bench/msg.lua "$base")"
+ticks1="$(server_ticks)"
 echo "$ingest_out"
 
 echo
 echo "==== wrk GET /api/v1/health/live (no-op route): -t$THREADS -c$CONNECTIONS -d$DURATION ===="
+ticks2="$(server_ticks)"
 noop_out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s --latency "$base/api/v1/health/live")"
+ticks3="$(server_ticks)"
 echo "$noop_out"
+noop_requests="$(awk '/requests in/ {print $1}' <<<"$noop_out")"
 
 value() { sed -n "s/^$1=//p" <<<"$ingest_out"; }
 ok2xx="$(value HERALD_2XX)"
@@ -101,10 +110,12 @@ EOF
 
 echo
 echo "==== results ===="
-python3 - "$ok2xx" "$non2xx" "$socket_errors" "$duration_us" "$noop_rps" "${noop_non2xx:-0}" "$db_count" "$CONNECTIONS" <<'EOF'
+python3 - "$ok2xx" "$non2xx" "$socket_errors" "$duration_us" "$noop_rps" "${noop_non2xx:-0}" "$db_count" "$CONNECTIONS" \
+    "$(getconf CLK_TCK)" "$ticks0" "$ticks1" "$ticks2" "$ticks3" "$noop_requests" <<'EOF'
 import sys
 ok, non2xx, sock_err, dur_us, noop_rps, noop_non2xx, db, conns = sys.argv[1:9]
 ok, non2xx, sock_err, db, conns = int(ok), int(non2xx), int(sock_err), int(db), int(conns)
+hz, t0, t1, t2, t3, noop_requests = (int(v) for v in sys.argv[9:15])
 msgs_per_s = ok / (int(dur_us) / 1e6)
 noop = float(noop_rps)
 print(f"messages accepted (2xx): {ok}")
@@ -112,6 +123,8 @@ print(f"ingest non-2xx:          {non2xx}   (socket errors: {sock_err})")
 print(f"msgs/s:                  {msgs_per_s:,.0f}")
 print(f"no-op req/s (live):      {noop:,.0f}   (non-2xx: {noop_non2xx})")
 print(f"ratio msgs/s : no-op:    {msgs_per_s / noop:.3f}")
+print(f"server CPU per message:  {(t1 - t0) / hz / max(ok, 1) * 1e6:.1f} µs   "
+      f"(per no-op request: {(t3 - t2) / hz / max(noop_requests, 1) * 1e6:.1f} µs)")
 print(f"messages in the store:   {db}")
 # Requests still in flight when wrk stops can be stored without wrk seeing the 2xx:
 # at most one per connection. Fewer stored than acknowledged means lost messages.
