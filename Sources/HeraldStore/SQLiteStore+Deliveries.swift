@@ -104,26 +104,27 @@ extension SQLiteStore {
             let nowMilliseconds = Column.milliseconds(now)
             for recorded in outcomes.attempts {
                 let attempt = recorded.attempt
-                try insertAttempt.execute(arguments: [
-                    attempt.id, attempt.messageID, attempt.endpointID, attempt.applicationID, attempt.url,
-                    attempt.status.rawValue, attempt.responseStatusCode, attempt.response, attempt.durationMilliseconds,
-                    attempt.trigger.rawValue, attempt.errorKind, attempt.attemptNumber, Column.milliseconds(attempt.createdAt),
+                try SQLiteDirect.run(insertAttempt, [
+                    .text(attempt.id), .text(attempt.messageID), .text(attempt.endpointID), .text(attempt.applicationID),
+                    .text(attempt.url), .integer(Int64(attempt.status.rawValue)), .integer(Int64(attempt.responseStatusCode)),
+                    .text(attempt.response), .integer(Int64(attempt.durationMilliseconds)),
+                    .integer(Int64(attempt.trigger.rawValue)), .text(attempt.errorKind), .integer(Int64(attempt.attemptNumber)),
+                    .integer(Column.milliseconds(attempt.createdAt)),
                 ])
-                let counted = attempt.trigger == .scheduled ? 1 : 0
+                func update(_ status: DeliveryStatus, nextAttemptAt: Date?) throws {
+                    try SQLiteDirect.run(updateDelivery, [
+                        .integer(Int64(status.rawValue)), .integer(attempt.trigger == .scheduled ? 1 : 0),
+                        .integer(Column.milliseconds(nextAttemptAt)), .integer(nowMilliseconds), .text(attempt.messageID),
+                        .text(attempt.endpointID),
+                    ])
+                }
                 switch recorded.next {
                 case .succeeded:
-                    try updateDelivery.execute(arguments: [
-                        DeliveryStatus.success.rawValue, counted, nil, nowMilliseconds, attempt.messageID, attempt.endpointID,
-                    ])
+                    try update(.success, nextAttemptAt: nil)
                 case .retry(let at):
-                    try updateDelivery.execute(arguments: [
-                        DeliveryStatus.pending.rawValue, counted, Column.milliseconds(at), nowMilliseconds, attempt.messageID,
-                        attempt.endpointID,
-                    ])
+                    try update(.pending, nextAttemptAt: at)
                 case .failed:
-                    try updateDelivery.execute(arguments: [
-                        DeliveryStatus.fail.rawValue, counted, nil, nowMilliseconds, attempt.messageID, attempt.endpointID,
-                    ])
+                    try update(.fail, nextAttemptAt: nil)
                 case .unchanged:
                     break
                 }
@@ -247,7 +248,9 @@ extension SQLiteStore {
         return try rows.map { row in
             let messageID: String = row["message_id"]
             let endpointID: String = row["endpoint_id"]
-            try statement.execute(arguments: [owner, untilMilliseconds, nowMilliseconds, messageID, endpointID])
+            try SQLiteDirect.run(statement, [
+                .text(owner), .integer(untilMilliseconds), .integer(nowMilliseconds), .text(messageID), .text(endpointID),
+            ])
             let expiresAt: Int64 = row["payload_expires_at"]
             let payload: Data? = expiresAt > nowMilliseconds ? row["payload"] : nil
             return DeliveryTask(

@@ -30,10 +30,10 @@ extension SQLiteStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 )
-                try statement.execute(arguments: [
-                    message.id, applicationID, message.eventType, message.eventID, try Column.json(message.channels),
-                    try Column.json(message.tags), Data(new.payload), Column.milliseconds(message.payloadExpiresAt),
-                    createdAt,
+                try SQLiteDirect.run(statement, [
+                    .text(message.id), .text(applicationID), .text(message.eventType), .text(message.eventID),
+                    .text(try Column.json(message.channels)), .text(try Column.json(message.tags)), .blob(new.payload),
+                    .integer(Column.milliseconds(message.payloadExpiresAt)), .integer(createdAt),
                 ])
             }
             for channel in Set(new.channels ?? []) {
@@ -54,15 +54,17 @@ extension SQLiteStore {
             where endpoint.accepts(eventType: new.eventType, messageChannels: new.channels) {
                 // An endpoint whose circuit is open gets its delivery pending until the circuit lets a probe through.
                 if let deferred = handoff?.deferredUntil(endpoint.id), deferred > now {
-                    try insertDelivery.execute(arguments: [
-                        message.id, endpoint.id, applicationID, 1, endpoint.fifo, Column.milliseconds(deferred),
-                        nil, nil, createdAt, createdAt,
+                    try SQLiteDirect.run(insertDelivery, [
+                        .text(message.id), .text(endpoint.id), .text(applicationID), .integer(1),
+                        .integer(endpoint.fifo ? 1 : 0), .integer(Column.milliseconds(deferred)), .null, .null,
+                        .integer(createdAt), .integer(createdAt),
                     ])
                     continue
                 }
-                try insertDelivery.execute(arguments: [
-                    message.id, endpoint.id, applicationID, handoff == nil ? 1 : 3, endpoint.fifo, createdAt,
-                    handoff?.owner, leaseExpiry, createdAt, createdAt,
+                try SQLiteDirect.run(insertDelivery, [
+                    .text(message.id), .text(endpoint.id), .text(applicationID), .integer(handoff == nil ? 1 : 3),
+                    .integer(endpoint.fifo ? 1 : 0), .integer(createdAt), .text(handoff?.owner), .integer(leaseExpiry),
+                    .integer(createdAt), .integer(createdAt),
                 ])
                 tasks.append(
                     DeliveryTask(
