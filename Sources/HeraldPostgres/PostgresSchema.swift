@@ -12,7 +12,7 @@ enum PostgresSchema {
     /// The key of the transaction-scoped advisory lock that serializes migrations across instances.
     static let advisoryLockKey: Int64 = 0x4845_5241_4C44  // "HERALD"
 
-    static let migrations: [Migration] = [foundation, gaugeAndRetentionIndexes, endpointOwnership]
+    static let migrations: [Migration] = [foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex]
 
     static let foundation = Migration(
         name: "v1-foundation",
@@ -172,6 +172,19 @@ enum PostgresSchema {
             "ALTER TABLE endpoint ADD COLUMN owner TEXT",
             "ALTER TABLE endpoint ADD COLUMN owner_expires_at BIGINT",
             "CREATE INDEX endpoint_by_owner ON endpoint(owner) WHERE owner IS NOT NULL",
+        ]
+    )
+
+    /// An endpoint's pending deliveries by due time, so deferring them behind an open circuit reads only the ones
+    /// still to defer (through `delivery_by_endpoint` every chunk re-read the whole backlog and history). Leased
+    /// deliveries (status 3) stay out of it, as ingest to a healthy endpoint writes them.
+    static let deferralIndex = Migration(
+        name: "v4-deferral-index",
+        statements: [
+            """
+            CREATE INDEX delivery_waiting_by_endpoint ON delivery(endpoint_id, next_attempt_at)
+            WHERE status = 1 AND fifo = false
+            """
         ]
     )
 }

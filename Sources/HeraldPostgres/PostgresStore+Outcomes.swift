@@ -41,7 +41,8 @@ extension PostgresStore {
                     """
                     WITH chunk AS (
                         SELECT message_id, endpoint_id FROM delivery
-                        WHERE endpoint_id = \(endpointID) AND status IN (1, 3) AND next_attempt_at < \(untilMilliseconds)
+                        WHERE endpoint_id = \(endpointID) AND status = 1 AND fifo = false
+                          AND next_attempt_at < \(untilMilliseconds)
                           AND (lease_expires_at IS NULL OR lease_expires_at <= \(nowMilliseconds))
                         LIMIT \(DeliveryOutcomes.deferralChunk)
                         FOR UPDATE SKIP LOCKED

@@ -141,6 +141,18 @@ enum SQLiteSchema {
                 sql: "CREATE INDEX message_payload_expiry ON message(payload_expires_at) WHERE payload IS NOT NULL"
             )
         }
+        migrator.registerMigration("deferral-index") { db in
+            // An endpoint's pending deliveries by due time, so deferring them behind an open circuit reads only
+            // the ones still to defer. Through `delivery_by_endpoint` every chunk re-read the whole backlog (and the
+            // finished history) to skip what the chunks before it had deferred. Deliveries born leased to this
+            // process (status 3) stay out of it: ingest to a healthy endpoint never writes to it.
+            try db.execute(
+                sql: """
+                    CREATE INDEX delivery_waiting_by_endpoint ON delivery(endpoint_id, next_attempt_at)
+                    WHERE status = 1 AND fifo = 0
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -146,8 +146,8 @@ extension SQLiteStore {
                     sql: """
                         UPDATE delivery SET next_attempt_at = ?, status = 1, updated_at = ?
                         WHERE (message_id, endpoint_id) IN (
-                            SELECT message_id, endpoint_id FROM delivery
-                            WHERE endpoint_id = ? AND status IN (1, 3) AND next_attempt_at < ?
+                            SELECT message_id, endpoint_id FROM delivery INDEXED BY delivery_waiting_by_endpoint
+                            WHERE endpoint_id = ? AND status = 1 AND fifo = 0 AND next_attempt_at < ?
                               AND (lease_expires_at IS NULL OR lease_expires_at <= ?)
                             LIMIT ?)
                         """,

@@ -43,9 +43,12 @@ import Testing
             #expect(try await store.leaseDueDeliveries(owner: "a", now: now, leaseDuration: 1, limit: count).count == 500)
 
             outcomes.deferredEndpoints = unfinished
-            // The 500 just leased are held; once their lease lapses, the next chunk defers them too.
+            // A chunk defers pending deliveries only: the 500 just leased stay with their holder (whose lane gives
+            // them back behind the circuit), and once that lease lapses they are due again like any other.
             let afterLease = now.addingTimeInterval(2)
             #expect(try await store.recordOutcomes(outcomes, now: afterLease).isEmpty)
+            let lapsed = try await store.leaseDueDeliveries(owner: "b", now: afterLease, leaseDuration: 1, limit: count)
+            #expect(lapsed.count == 500)
             #expect(try await store.leaseDueDeliveries(owner: "b", now: afterLease, leaseDuration: 1, limit: count).isEmpty)
             let reopened = try await store.leaseDueDeliveries(owner: "c", now: until, leaseDuration: 1, limit: count)
             #expect(reopened.count == count)
