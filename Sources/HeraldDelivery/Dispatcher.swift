@@ -24,10 +24,10 @@ struct Dispatcher: Sendable {
     /// Sends one attempt and returns what it observed.
     func send(_ task: DeliveryTask, to endpoint: Endpoint, at now: Date) async -> Result {
         let started = ContinuousClock.now
-        let template: RequestTemplates.Template
+        let (template, payload): (RequestTemplates.Template, [UInt8])
         switch prepare(task, endpoint) {
         case .refused(let result): return result
-        case .ready(let ready): template = ready
+        case .ready(let ready, let bytes): (template, payload) = (ready, bytes)
         }
         let address: IPAddress
         do {
@@ -35,7 +35,7 @@ struct Dispatcher: Sendable {
         } catch {
             return Self.refusal(error, since: started)
         }
-        let (exchange, delegate) = begin(task, endpoint, template, address: address, at: now)
+        let (exchange, delegate) = begin(task, endpoint, template, payload, address: address, at: now)
         let outcome: Swift.Result<BoundedResponseDelegate.Collected, any Error>
         do {
             outcome = .success(
@@ -62,12 +62,12 @@ struct Dispatcher: Sendable {
         completion: @escaping @Sendable (Result) -> Void
     ) -> Bool {
         let started = ContinuousClock.now
-        let template: RequestTemplates.Template
+        let (template, payload): (RequestTemplates.Template, [UInt8])
         switch prepare(task, endpoint) {
         case .refused(let result):
             completion(result)
             return true
-        case .ready(let ready): template = ready
+        case .ready(let ready, let bytes): (template, payload) = (ready, bytes)
         }
         let address: IPAddress
         do {
@@ -77,7 +77,7 @@ struct Dispatcher: Sendable {
             completion(Self.refusal(error, since: started))
             return true
         }
-        let (exchange, delegate) = begin(task, endpoint, template, address: address, at: now)
+        let (exchange, delegate) = begin(task, endpoint, template, payload, address: address, at: now)
         exchange.futureResult.whenComplete { outcome in
             completion(Self.result(of: outcome, delegate, since: started))
         }
@@ -85,20 +85,20 @@ struct Dispatcher: Sendable {
     }
 
     private enum Preparation {
-        case ready(RequestTemplates.Template)
+        case ready(RequestTemplates.Template, payload: [UInt8])
         /// The attempt cannot be made; this is its result.
         case refused(Result)
     }
 
     private func prepare(_ task: DeliveryTask, _ endpoint: Endpoint) -> Preparation {
-        guard task.payload != nil else {
+        guard let payload = task.payload else {
             return .refused(Result(response: "The payload expired or was expunged before delivery", errorKind: "payload_expired"))
         }
         guard let template = templates.template(for: endpoint.url) else {
             return .refused(
                 Result(response: "The endpoint URL is not a valid http(s) URL", errorKind: AttemptErrorKind.other.rawValue))
         }
-        return .ready(template)
+        return .ready(template, payload: payload)
     }
 
     /// Signs the payload and sends the request to the vetted `address`.
@@ -106,10 +106,10 @@ struct Dispatcher: Sendable {
         _ task: DeliveryTask,
         _ endpoint: Endpoint,
         _ template: RequestTemplates.Template,
+        _ payload: [UInt8],
         address: IPAddress,
         at now: Date
     ) -> (HTTPClient.Task<BoundedResponseDelegate.Collected>, BoundedResponseDelegate) {
-        let payload = task.payload ?? []
         var request = template.request
         request.headers = WebhookRequest.headers(
             task: task,
