@@ -28,10 +28,9 @@ final class HTTPClientPool: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
-        configuration.timeout = .init(
-            connect: .milliseconds(Int64(min(timeout, 10) * 1000)),
-            read: .milliseconds(Int64(timeout * 1000))
-        )
+        // No read timeout: each request's deadline covers its whole exchange, and an idle-read timer per request
+        // was armed and cancelled on the event loop for nothing.
+        configuration.timeout = .init(connect: .milliseconds(Int64(min(timeout, 10) * 1000)))
         // Lanes enforce each endpoint's cap; endpoints sharing a host must not share (and starve) connections.
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60),
