@@ -37,7 +37,7 @@ public final class DeliveryScheduler: Service, Sendable {
     let store: any Store
     let configuration: DeliveryConfiguration
     let dispatcher: Dispatcher
-    let clients: HTTPClientPool
+    let client: OutboundClient
     let events: OperationalEvents
     let logger: Logger
     let metrics: DeliveryMetrics
@@ -63,11 +63,11 @@ public final class DeliveryScheduler: Service, Sendable {
         self.logger = logger
         self.metrics = DeliveryMetrics(factory: metrics)
         self.now = now
-        clients = HTTPClientPool(timeout: configuration.requestTimeout, connectionsPerHost: configuration.globalConcurrency)
+        client = OutboundClient(connectTimeout: .milliseconds(Int64(min(configuration.requestTimeout, 10) * 1000)))
         let resolutions = ResolutionCache(resolver: AddressGuard.systemResolver)
         dispatcher = Dispatcher(
             configuration: configuration,
-            clients: clients,
+            client: client,
             addressGuard: AddressGuard(
                 policy: configuration.addressPolicy,
                 resolver: resolutions.resolve,
@@ -110,7 +110,7 @@ public final class DeliveryScheduler: Service, Sendable {
             self.running.withLock { $0 = false }
             input.yield(.shutdown)
         }
-        await clients.shutdown()
+        await client.shutdown()
     }
 
     /// Tells the loop to look for due work every poll interval.

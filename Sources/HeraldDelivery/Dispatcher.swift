@@ -1,8 +1,8 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import WebhookSignature
 
 /// Sends one attempt: signs the payload, vets the address, POSTs, and reads a bounded response.
@@ -17,7 +17,7 @@ struct Dispatcher: Sendable {
     }
 
     let configuration: DeliveryConfiguration
-    let clients: HTTPClientPool
+    let client: OutboundClient
     let addressGuard: AddressGuard
     let templates = RequestTemplates()
 
@@ -35,8 +35,8 @@ struct Dispatcher: Sendable {
         } catch {
             return Self.refusal(error, since: started)
         }
-        let (exchange, delegate) = begin(task, endpoint, template, payload, address: address, at: now)
-        let outcome: Swift.Result<BoundedResponseDelegate.Collected, any Error>
+        let exchange = begin(task, endpoint, template, payload, address: address, at: now)
+        let outcome: Swift.Result<OutboundResponse, any Error>
         do {
             outcome = .success(
                 try await withTaskCancellationHandler {
@@ -47,7 +47,7 @@ struct Dispatcher: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        return Self.result(of: outcome, delegate, since: started)
+        return Self.result(of: outcome, since: started)
     }
 
     /// Starts one attempt without a task of its own when its host needs no lookup (an IP literal, or a name
@@ -77,9 +77,8 @@ struct Dispatcher: Sendable {
             completion(Self.refusal(error, since: started))
             return true
         }
-        let (exchange, delegate) = begin(task, endpoint, template, payload, address: address, at: now)
-        exchange.futureResult.whenComplete { outcome in
-            completion(Self.result(of: outcome, delegate, since: started))
+        begin(task, endpoint, template, payload, address: address, at: now).futureResult.whenComplete { outcome in
+            completion(Self.result(of: outcome, since: started))
         }
         return true
     }
@@ -109,45 +108,42 @@ struct Dispatcher: Sendable {
         _ payload: [UInt8],
         address: IPAddress,
         at now: Date
-    ) -> (HTTPClient.Task<BoundedResponseDelegate.Collected>, BoundedResponseDelegate) {
-        var request = template.request
-        request.headers = WebhookRequest.headers(
+    ) -> OutboundExchange {
+        var headers = WebhookRequest.headers(
             task: task,
             endpoint: endpoint,
             payload: payload,
             timestamp: now,
             signatureHeaders: configuration.signatureHeaders
         )
-        request.body = .bytes(payload)
-        // The delegate API's deadline covers the whole exchange, body included (the async API's stops at the
-        // response head), and it runs on the event loop: no task per attempt, no timer of our own.
-        let delegate = BoundedResponseDelegate(limit: configuration.maximumResponseBytes)
+        if let authorization = template.authorization { headers.replaceOrAdd(name: "authorization", value: authorization) }
+        let request = OutboundRequest(
+            target: OutboundTarget(https: template.https, host: template.bareHost, port: template.port, address: address),
+            path: template.path,
+            headers: headers,
+            body: ByteBuffer(bytes: payload)
+        )
         let deadline = NIODeadline.now() + .milliseconds(Int64(configuration.requestTimeout * 1000))
-        let exchange = clients.client(host: template.host, address: address).execute(
-            request: request, delegate: delegate, deadline: deadline)
-        return (exchange, delegate)
+        return client.send(request, deadline: deadline, responseLimit: configuration.maximumResponseBytes)
     }
 
-    /// What an exchange observed; a body over the limit ends it early with what was collected.
+    /// What an exchange observed.
     private static func result(
-        of outcome: Swift.Result<BoundedResponseDelegate.Collected, any Error>,
-        _ delegate: BoundedResponseDelegate,
+        of outcome: Swift.Result<OutboundResponse, any Error>,
         since started: ContinuousClock.Instant
     ) -> Result {
-        let collected: BoundedResponseDelegate.Collected
         switch outcome {
-        case .success(let value): collected = value
-        case .failure(let error) where error is BoundedResponseDelegate.LimitReached: collected = delegate.collected
+        case .success(let response):
+            return Result(
+                statusCode: response.status,
+                response: String(decoding: response.body, as: UTF8.self),
+                duration: seconds(since: started),
+                retryAfter: response.retryAfter
+            )
         case .failure(let error):
             let kind = classify(error)
             return Result(response: describe(error, kind), duration: seconds(since: started), errorKind: kind.rawValue)
         }
-        return Result(
-            statusCode: collected.status,
-            response: String(decoding: collected.body, as: UTF8.self),
-            duration: seconds(since: started),
-            retryAfter: collected.retryAfter
-        )
     }
 
     /// The result of an attempt the address guard refused (or whose host did not resolve).
@@ -163,14 +159,13 @@ struct Dispatcher: Sendable {
 
     /// Maps a client error to the kind recorded in the audit log.
     static func classify(_ error: any Error) -> AttemptErrorKind {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout, .tlsHandshakeTimeout: return .timeout
-            case .remoteConnectionClosed, .cancelled: return .connectionReset
-            case .invalidProxyResponse: return .blockedAddress
-            default: break
+        if let error = error as? OutboundError {
+            switch error.kind {
+            case .timeout: return .timeout
+            case .connectionClosed, .cancelled: return .connectionReset
             }
         }
+        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError { return .tlsFailure }
         if let error = error as? IOError, error.errnoCode == ECONNREFUSED { return .connectRefused }
         if let error = error as? ChannelError, case .connectTimeout = error { return .timeout }
         let text = String(reflecting: error)

@@ -1,8 +1,8 @@
 /// Resolves a host and vets every address it resolves to.
 ///
-/// ``vet(host:)`` returns the one address a delivery may connect to. Connect to exactly that address (for example
-/// with AsyncHTTPClient's `dnsOverride`, `[host: address.description]`) so that nothing is resolved again between the
-/// check and the connection.
+/// ``vet(host:)`` returns the one address a delivery may connect to. Connect to exactly that address (as
+/// ``OutboundClient`` does, keeping the host for TLS) so that nothing is resolved again between the check and the
+/// connection.
 public struct AddressGuard: Sendable {
     /// Which addresses are allowed.
     let policy: AddressPolicy

@@ -1,0 +1,145 @@
+import NIOCore
+import NIOHTTP1
+
+/// One keep-alive HTTP/1.1 connection of an ``OutboundClient``. It carries one exchange at a time: writes the
+/// request in one flush, reads the response keeping at most its bound of the body, and goes back to the client's
+/// idle connections when the server keeps it open.
+///
+/// Its mutable state is touched only on its channel's event loop (hence `@unchecked Sendable`).
+final class OutboundConnection: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private struct Exchange {
+        let owner: OutboundExchange
+        var response = OutboundResponse()
+        var headReceived = false
+        var keepAlive = true
+        var deadline: Scheduled<Void>?
+    }
+
+    let target: OutboundTarget
+    let channel: any Channel
+    private let client: OutboundClient
+    private let idleTimeout: TimeAmount
+    private var context: ChannelHandlerContext?
+    private var exchange: Exchange?
+    private var idleTimer: Scheduled<Void>?
+    /// Exchanges this connection completed; a failure on a connection that served before may only mean the server
+    /// closed it while idle.
+    private var served = 0
+    /// The first error the pipeline reported: it may come before an exchange starts (a TLS handshake that fails
+    /// while the connect completes), and then explains why the connection is closed.
+    private var closedBy: (any Error)?
+
+    init(target: OutboundTarget, channel: any Channel, client: OutboundClient, idleTimeout: TimeAmount) {
+        self.target = target
+        self.channel = channel
+        self.client = client
+        self.idleTimeout = idleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Sends the exchange's request. Runs on the channel's event loop.
+    func send(_ owner: OutboundExchange) {
+        channel.eventLoop.preconditionInEventLoop()
+        guard let context, exchange == nil, channel.isActive else {
+            owner.connectionFailed(closedBy ?? OutboundError.connectionClosed, stale: served > 0 && closedBy == nil)
+            return
+        }
+        idleTimer?.cancel()
+        idleTimer = nil
+        let request = owner.request
+        var exchange = Exchange(owner: owner)
+        exchange.deadline = channel.eventLoop.scheduleTask(deadline: owner.deadline) { [self] in
+            fail(OutboundError.timeout, of: owner)
+        }
+        self.exchange = exchange
+        var headers = request.headers
+        headers.add(name: "host", value: request.target.hostHeader)
+        headers.add(name: "content-length", value: String(request.body.readableBytes))
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: request.path, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(request.body))), promise: nil)
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        written.futureResult.whenFailure { [self] error in fail(error, of: owner) }
+    }
+
+    /// Ends the exchange of `owner` if it is still this connection's, closing the connection. Any thread.
+    func abort(_ owner: OutboundExchange) {
+        channel.eventLoop.execute { [self] in fail(OutboundError.cancelled, of: owner) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard var exchange else {
+            // An answer to no request: the connection is out of step.
+            context.close(promise: nil)
+            return
+        }
+        self.exchange = nil  // so the body below is not copied on write
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            exchange.headReceived = true
+            exchange.response.status = Int(head.status.code)
+            exchange.response.retryAfter = head.headers.first(name: "retry-after")
+            exchange.keepAlive = head.isKeepAlive
+            self.exchange = exchange
+        case .body(let buffer):
+            let room = exchange.owner.responseLimit - exchange.response.body.count
+            exchange.response.body += buffer.readableBytesView.prefix(max(0, room))
+            self.exchange = exchange
+            // The rest of a body over the bound is never read: the connection closes.
+            if exchange.response.body.count >= exchange.owner.responseLimit { finish(reusable: false) }
+        case .end:
+            self.exchange = exchange
+            finish(reusable: exchange.keepAlive)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        if let owner = exchange?.owner { fail(closedBy ?? OutboundError.connectionClosed, of: owner) }
+        client.forget(self)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if closedBy == nil { closedBy = error }
+        if let owner = exchange?.owner { fail(error, of: owner) }
+        context.close(promise: nil)
+    }
+
+    private func finish(reusable: Bool) {
+        guard let exchange else { return }
+        self.exchange = nil
+        exchange.deadline?.cancel()
+        served += 1
+        if reusable && channel.isActive {
+            idleTimer = channel.eventLoop.scheduleTask(in: idleTimeout) { [self] in context?.close(promise: nil) }
+            client.keep(self)
+        } else {
+            context?.close(promise: nil)
+        }
+        exchange.owner.complete(.success(exchange.response))
+    }
+
+    /// Fails the exchange of `owner`, if it is the current one, and closes the connection: after a failure its
+    /// state is unknown.
+    private func fail(_ error: any Error, of owner: OutboundExchange) {
+        guard let exchange, exchange.owner === owner else { return }
+        self.exchange = nil
+        exchange.deadline?.cancel()
+        context?.close(promise: nil)
+        let timedOut = (error as? OutboundError)?.kind == .timeout
+        owner.connectionFailed(error, stale: served > 0 && !exchange.headReceived && !timedOut)
+    }
+}

@@ -1,0 +1,130 @@
+import HeraldCore
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import Testing
+
+@testable import HeraldDelivery
+
+/// The client attempts go out on, against real servers on loopback: HTTPS checks the certificate against the URL's
+/// host while connecting to the vetted address, and kept-alive connections are reused and recovered.
+@Suite struct OutboundClientTests {
+    static let loopback = IPAddress("127.0.0.1")!
+
+    static func request(https: Bool = false, host: String, port: Int) -> OutboundRequest {
+        OutboundRequest(
+            target: OutboundTarget(https: https, host: host, port: port, address: loopback),
+            path: "/hook?x=1",
+            headers: ["content-type": "application/json"],
+            body: ByteBuffer(string: "{}")
+        )
+    }
+
+    static func send(_ client: OutboundClient, _ request: OutboundRequest) async -> Result<OutboundResponse, any Error> {
+        let exchange = client.send(request, deadline: .now() + .seconds(5), responseLimit: 1024)
+        do {
+            return .success(try await exchange.futureResult.get())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func errorKind(_ result: Result<OutboundResponse, any Error>) -> AttemptErrorKind? {
+        guard case .failure(let error) = result else { return nil }
+        return Dispatcher.classify(error)
+    }
+
+    @Test func httpsSucceedsWhenTheCertificateNamesTheURLHost() async throws {
+        let certificate = try TLSTestCertificate()
+        let server = try await ScriptedHTTPServer(tls: certificate)
+        let client = OutboundClient(tlsConfiguration: try certificate.trustingClientConfiguration())
+        let byName = await Self.send(client, Self.request(https: true, host: "localhost", port: server.port))
+        #expect(try byName.get().status == 204)
+        let byAddress = await Self.send(client, Self.request(https: true, host: "127.0.0.1", port: server.port))
+        #expect(try byAddress.get().status == 204)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func httpsFailsWhenTheCertificateNamesAnotherHost() async throws {
+        // Names only: NIOSSL accepts a certificate whose IP address entry matches the address connected to,
+        // whatever the host.
+        let certificate = try TLSTestCertificate(names: "DNS:localhost")
+        let server = try await ScriptedHTTPServer(tls: certificate)
+        let client = OutboundClient(tlsConfiguration: try certificate.trustingClientConfiguration())
+        // The vetted address is the server's, but the URL names a host the certificate does not.
+        let result = await Self.send(client, Self.request(https: true, host: "webhooks.example.com", port: server.port))
+        #expect(Self.errorKind(result) == .tlsFailure, "\(result)")
+        #expect(server.requests == 0)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func httpsFailsWhenNoTrustedAuthoritySignedTheCertificate() async throws {
+        let server = try await ScriptedHTTPServer(tls: try TLSTestCertificate())
+        let client = OutboundClient()
+        let result = await Self.send(client, Self.request(https: true, host: "localhost", port: server.port))
+        #expect(Self.errorKind(result) == .tlsFailure, "\(result)")
+        #expect(server.requests == 0)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func sequentialRequestsShareOneKeptAliveConnection() async throws {
+        let server = try await ScriptedHTTPServer()
+        let client = OutboundClient()
+        for _ in 1...5 {
+            let result = await Self.send(client, Self.request(host: "127.0.0.1", port: server.port))
+            #expect(try result.get().status == 204)
+        }
+        #expect(server.requests == 5)
+        #expect(server.connections == 1)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func aKeptAliveConnectionTheServerDroppedIsRetriedOnceOnANewOne() async throws {
+        // Every connection answers its first request and hangs up on the second.
+        let server = try await ScriptedHTTPServer { number in number == 1 ? .status(.noContent) : .hangUp }
+        let client = OutboundClient()
+        let first = await Self.send(client, Self.request(host: "127.0.0.1", port: server.port))
+        #expect(try first.get().status == 204)
+        let second = await Self.send(client, Self.request(host: "127.0.0.1", port: server.port))
+        #expect(try second.get().status == 204)
+        #expect(server.requests == 3)
+        #expect(server.connections == 2)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func aNewConnectionClosedBeforeAnAnswerIsNotRetried() async throws {
+        let server = try await ScriptedHTTPServer { _ in .hangUp }
+        let client = OutboundClient()
+        let result = await Self.send(client, Self.request(host: "127.0.0.1", port: server.port))
+        #expect(Self.errorKind(result) == .connectionReset)
+        #expect(server.requests == 1)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func theHostHeaderCarriesThePortOnlyWhenItIsNotTheDefault() {
+        let address = Self.loopback
+        #expect(OutboundTarget(https: true, host: "example.com", port: 443, address: address).hostHeader == "example.com")
+        #expect(OutboundTarget(https: false, host: "example.com", port: 443, address: address).hostHeader == "example.com:443")
+        #expect(OutboundTarget(https: false, host: "::1", port: 8080, address: address).hostHeader == "[::1]:8080")
+    }
+
+    @Test func templatesKeepThePathQueryPortAndCredentialsOfTheURL() throws {
+        let template = try #require(RequestTemplates.parse("https://user:pa%20ss@[::1]:8443/a%20b/c?d=e%26f"))
+        #expect(template.https)
+        #expect(template.bareHost == "::1")
+        #expect(template.port == 8443)
+        #expect(template.path == "/a%20b/c?d=e%26f")
+        #expect(template.authorization == "Basic dXNlcjpwYSBzcw==")
+        let bare = try #require(RequestTemplates.parse("http://example.com"))
+        #expect(bare.path == "/")
+        #expect(bare.port == 80)
+        #expect(bare.authorization == nil)
+        #expect(RequestTemplates.parse("ftp://example.com/") == nil)
+    }
+}
