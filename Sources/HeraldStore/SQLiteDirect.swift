@@ -1,13 +1,13 @@
 import GRDB
 import GRDBSQLite
 
-/// Runs the writes made for every message and every attempt straight through SQLite's C API, on statements GRDB
-/// prepared and cached. Going through `Statement.execute(arguments:)` boxed every value into a `DatabaseValue` and
-/// an argument array first: 5% of the CPU of a message create, all of it on the one writer thread.
+/// Runs the writes made for every message and every attempt, and the lease's read, straight through SQLite's C API,
+/// on statements GRDB prepared and cached. Going through `Statement.execute(arguments:)` boxed every value into a
+/// `DatabaseValue` and an argument array first: 5% of the CPU of a message create, all of it on the one writer thread.
 ///
-/// Only for plain INSERT and UPDATE statements inside a transaction GRDB opened, on statements used nowhere else:
-/// GRDB's own bookkeeping around a statement (observers, schema changes, transaction state) has nothing to do for
-/// those.
+/// Only for plain SELECT, INSERT and UPDATE statements inside a transaction GRDB opened, on statements used nowhere
+/// else: GRDB's own bookkeeping around a statement (observers, schema changes, transaction state) has nothing to do
+/// for those.
 struct SQLiteDirect {
     enum Value {
         case text(String)
@@ -24,8 +24,60 @@ struct SQLiteDirect {
     /// Binds `values` to the statement's parameters in order, runs it to completion and resets it. Throws a
     /// `DatabaseError` with SQLite's result code, as GRDB would.
     static func run(_ statement: Statement, _ values: [Value]) throws {
+        _ = try query(statement, values) { _ in () }
+    }
+
+    /// Binds `values`, steps through every row and returns what `decode` read from each, then resets the
+    /// statement. For the reads of the hot writes: GRDB's rows copy every column into a `DatabaseValue` and look
+    /// columns up by name.
+    static func query<T>(_ statement: Statement, _ values: [Value], _ decode: (Columns) -> T) throws -> [T] {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        try bind(values, to: statement)
+        var rows: [T] = []
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_DONE: return rows
+            case SQLITE_ROW: rows.append(decode(Columns(handle: handle)))
+            case let code: throw error(code, statement)
+            }
+        }
+    }
+
+    /// The columns of the row a statement is on, by index from 0.
+    struct Columns {
+        fileprivate let handle: OpaquePointer?
+
+        func text(_ index: Int32) -> String {
+            guard let text = sqlite3_column_text(handle, index) else { return "" }
+            let count = Int(sqlite3_column_bytes(handle, index))
+            return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+        }
+
+        func integer(_ index: Int32) -> Int64 {
+            sqlite3_column_int64(handle, index)
+        }
+
+        func optionalInteger(_ index: Int32) -> Int64? {
+            sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, index)
+        }
+
+        /// The column's bytes; nil when it is NULL.
+        func blob(_ index: Int32) -> [UInt8]? {
+            guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }
+            let bytes = sqlite3_column_blob(handle, index)
+            let count = Int(sqlite3_column_bytes(handle, index))
+            guard let bytes, count > 0 else { return [] }
+            return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+        }
+    }
+
+    private static func bind(_ values: [Value], to statement: Statement) throws {
+        let handle = statement.sqliteStatement
         guard Int(sqlite3_bind_parameter_count(handle)) == values.count else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "wrong number of arguments", sql: statement.sql)
         }
@@ -46,17 +98,6 @@ struct SQLiteDirect {
                 code = sqlite3_bind_null(handle, index)
             }
             guard code == SQLITE_OK else { throw error(code, statement) }
-        }
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
-        while true {
-            switch sqlite3_step(handle) {
-            case SQLITE_DONE: return
-            case SQLITE_ROW: continue
-            case let code: throw error(code, statement)
-            }
         }
     }
 

@@ -13,7 +13,7 @@ extension SQLiteStore {
     {
         try await write { context in
             let nowMilliseconds = Column.milliseconds(now)
-            let rows = try Row.fetchAll(
+            let rows = try SQLiteDirect.query(
                 context.db.cachedStatement(
                     sql: """
                         SELECT \(Self.taskColumns) FROM delivery d JOIN message m ON m.id = d.message_id
@@ -22,7 +22,8 @@ extension SQLiteStore {
                         ORDER BY d.next_attempt_at LIMIT ?
                         """
                 ),
-                arguments: [nowMilliseconds, nowMilliseconds, limit]
+                [.integer(nowMilliseconds), .integer(nowMilliseconds), .integer(Int64(limit))],
+                LeasedRow.init
             )
             return try Self.lease(rows, context.db, owner: owner, until: now.addingTimeInterval(leaseDuration), now: now)
         }
@@ -32,15 +33,17 @@ extension SQLiteStore {
         async throws -> [DeliveryTask]
     {
         try await write { context in
-            let rows = try Row.fetchAll(
-                context.db,
-                sql: """
-                    SELECT \(Self.taskColumns) FROM delivery d JOIN message m ON m.id = d.message_id
-                    WHERE d.endpoint_id = ? AND d.status IN (1, 3) AND d.fifo = 1
-                      AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= ? OR d.lease_owner = ?)
-                    ORDER BY d.message_id LIMIT ?
-                    """,
-                arguments: [endpointID, Column.milliseconds(now), owner, limit]
+            let rows = try SQLiteDirect.query(
+                context.db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.taskColumns) FROM delivery d JOIN message m ON m.id = d.message_id
+                        WHERE d.endpoint_id = ? AND d.status IN (1, 3) AND d.fifo = 1
+                          AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= ? OR d.lease_owner = ?)
+                        ORDER BY d.message_id LIMIT ?
+                        """
+                ),
+                [.text(endpointID), .integer(Column.milliseconds(now)), .text(owner), .integer(Int64(limit))],
+                LeasedRow.init
             )
             return try Self.lease(rows, context.db, owner: owner, until: now.addingTimeInterval(leaseDuration), now: now)
         }
@@ -236,7 +239,32 @@ extension SQLiteStore {
         }
     }
 
-    private static func lease(_ rows: [Row], _ db: Database, owner: String, until: Date, now: Date) throws -> [DeliveryTask] {
+    /// A delivery row read for leasing, in the order of ``taskColumns``.
+    private struct LeasedRow {
+        let messageID: String
+        let endpointID: String
+        let applicationID: String
+        let attemptCount: Int64
+        let nextAttemptAt: Int64?
+        let eventType: String
+        let payload: [UInt8]?
+        let payloadExpiresAt: Int64
+
+        init(_ columns: SQLiteDirect.Columns) {
+            messageID = columns.text(0)
+            endpointID = columns.text(1)
+            applicationID = columns.text(2)
+            attemptCount = columns.integer(3)
+            nextAttemptAt = columns.optionalInteger(4)
+            eventType = columns.text(5)
+            payload = columns.blob(6)
+            payloadExpiresAt = columns.integer(7)
+        }
+    }
+
+    private static func lease(_ rows: [LeasedRow], _ db: Database, owner: String, until: Date, now: Date) throws
+        -> [DeliveryTask]
+    {
         let statement = try db.cachedStatement(
             sql: """
                 UPDATE delivery SET status = 3, lease_owner = ?, lease_expires_at = ?, updated_at = ?
@@ -246,21 +274,18 @@ extension SQLiteStore {
         let untilMilliseconds = Column.milliseconds(until)
         let nowMilliseconds = Column.milliseconds(now)
         return try rows.map { row in
-            let messageID: String = row["message_id"]
-            let endpointID: String = row["endpoint_id"]
             try SQLiteDirect.run(statement, [
-                .text(owner), .integer(untilMilliseconds), .integer(nowMilliseconds), .text(messageID), .text(endpointID),
+                .text(owner), .integer(untilMilliseconds), .integer(nowMilliseconds), .text(row.messageID),
+                .text(row.endpointID),
             ])
-            let expiresAt: Int64 = row["payload_expires_at"]
-            let payload: Data? = expiresAt > nowMilliseconds ? row["payload"] : nil
             return DeliveryTask(
-                messageID: messageID,
-                endpointID: endpointID,
-                applicationID: row["app_id"],
-                eventType: row["event_type"],
-                payload: payload.map { [UInt8]($0) },
-                attemptCount: row["attempt_count"],
-                nextAttemptAt: Column.date(row["next_attempt_at"] ?? nowMilliseconds)
+                messageID: row.messageID,
+                endpointID: row.endpointID,
+                applicationID: row.applicationID,
+                eventType: row.eventType,
+                payload: row.payloadExpiresAt > nowMilliseconds ? row.payload : nil,
+                attemptCount: Int(row.attemptCount),
+                nextAttemptAt: Column.date(row.nextAttemptAt ?? nowMilliseconds)
             )
         }
     }

@@ -39,7 +39,11 @@ public enum WebhookSigner {
         content.append(UInt8(ascii: "."))
         content.append(contentsOf: String(timestamp).utf8)
         content.append(UInt8(ascii: "."))
-        content.append(contentsOf: payload)
+        // In one copy when contiguous: from another module this runs unspecialized, and a generic append then goes
+        // byte by byte through the protocol's witnesses.
+        if payload.withContiguousStorageIfAvailable({ content.append(contentsOf: $0) }) == nil {
+            content.append(contentsOf: payload)
+        }
         return content
     }
 
