@@ -33,10 +33,7 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let own = event.metadata { merged.merge(own) { _, new in new } }
-        if let error = event.error { merged["error"] = "\(error)" }
+        let merged = event.metadata(over: metadata, provider: metadataProvider)
         var line = "{\"timestamp\":"
         Self.append(string: Self.timestamp(now()), to: &line)
         line += ",\"level\":"
@@ -100,6 +97,18 @@ struct JSONLogHandler: LogHandler {
             }
         }
         line += "\""
+    }
+}
+
+extension LogEvent {
+    /// The metadata of a line: the handler's, the provider's and the event's (the event's wins), plus the event's
+    /// error as `error` if it has one.
+    func metadata(over base: Logger.Metadata, provider: Logger.MetadataProvider?) -> Logger.Metadata {
+        var merged = base
+        if let provided = provider?.get() { merged.merge(provided) { _, new in new } }
+        if let own = metadata { merged.merge(own) { _, new in new } }
+        if let error { merged["error"] = "\(error)" }
+        return merged
     }
 }
 

@@ -18,7 +18,7 @@ enum LogSetup {
             case .json:
                 handler = JSONLogHandler(label: label, sink: sink, metadataProvider: provider)
             case .text:
-                handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
+                handler = TextLogHandler(label: label, sink: sink, metadataProvider: provider)
             }
             handler.logLevel = level
             return handler

@@ -1,5 +1,6 @@
-import HeraldCore
 import Testing
+
+@testable import HeraldCore
 
 @Suite struct IdentifierTests {
     @Test func idsCarryTheirPrefixAndFixedLength() {
@@ -37,5 +38,14 @@ import Testing
     @Test func idsMadeInTheSameMillisecondDiffer() {
         let ids = Set((0..<10_000).map { _ in Identifier.make(prefix: "app_", milliseconds: 42) })
         #expect(ids.count == 10_000)
+    }
+
+    @Test func theRandomBitsOfAnIDComeFromTheSystemFreshEachTime() {
+        var first = Identifier.TwoDraws()
+        var second = Identifier.TwoDraws()
+        // Two draws from one call, a third from the system generator, and other bits for the next id.
+        let draws = [first.next(), first.next(), first.next(), second.next(), second.next()]
+        #expect(Set(draws).count == 5)
+        #expect(!draws.contains(0))
     }
 }
