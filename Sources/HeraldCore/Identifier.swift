@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Makes Herald's resource ids: a prefix (`app_`, `ep_`, `msg_`, `atmpt_`) followed by 22 base62 characters

@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import WebhookSignature
 
@@ -35,12 +36,13 @@ struct Dispatcher: Sendable {
         } catch {
             return Self.refusal(error, since: started)
         }
-        let exchange = begin(task, endpoint, template, payload, address: address, at: now)
+        let answer = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: OutboundResponse.self)
+        let exchange = begin(task, endpoint, template, payload, address: address, at: now) { answer.completeWith($0) }
         let outcome: Swift.Result<OutboundResponse, any Error>
         do {
             outcome = .success(
                 try await withTaskCancellationHandler {
-                    try await exchange.futureResult.get()
+                    try await answer.futureResult.get()
                 } onCancel: {
                     exchange.cancel()
                 })
@@ -77,7 +79,7 @@ struct Dispatcher: Sendable {
             completion(Self.refusal(error, since: started))
             return true
         }
-        begin(task, endpoint, template, payload, address: address, at: now).futureResult.whenComplete { outcome in
+        begin(task, endpoint, template, payload, address: address, at: now) { outcome in
             completion(Self.result(of: outcome, since: started))
         }
         return true
@@ -107,7 +109,8 @@ struct Dispatcher: Sendable {
         _ template: RequestTemplates.Template,
         _ payload: [UInt8],
         address: IPAddress,
-        at now: Date
+        at now: Date,
+        completion: @escaping @Sendable (Swift.Result<OutboundResponse, any Error>) -> Void
     ) -> OutboundExchange {
         var headers = WebhookRequest.headers(
             task: task,
@@ -119,12 +122,14 @@ struct Dispatcher: Sendable {
         if let authorization = template.authorization { headers.replaceOrAdd(name: "authorization", value: authorization) }
         let request = OutboundRequest(
             target: OutboundTarget(https: template.https, host: template.bareHost, port: template.port, address: address),
+            hostHeader: template.hostHeader,
             path: template.path,
             headers: headers,
             body: ByteBuffer(bytes: payload)
         )
         let deadline = NIODeadline.now() + .milliseconds(Int64(configuration.requestTimeout * 1000))
-        return client.send(request, deadline: deadline, responseLimit: configuration.maximumResponseBytes)
+        return client.send(
+            request, deadline: deadline, responseLimit: configuration.maximumResponseBytes, completion: completion)
     }
 
     /// What an exchange observed.

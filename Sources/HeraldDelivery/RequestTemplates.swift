@@ -14,6 +14,7 @@ final class RequestTemplates: Sendable {
         let port: Int
         /// The request target: the percent-encoded path (at least `/`) and query.
         let path: String
+        let hostHeader: String
         /// `Basic` credentials from the URL's user and password, if it has them.
         let authorization: String?
     }
@@ -53,6 +54,7 @@ final class RequestTemplates: Sendable {
         }
         let bareHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         return Template(
-            host: host, bareHost: bareHost, https: https, port: port, path: path, authorization: authorization)
+            host: host, bareHost: bareHost, https: https, port: port, path: path,
+            hostHeader: OutboundTarget.hostHeader(host: bareHost, port: port, https: https), authorization: authorization)
     }
 }

@@ -5,7 +5,7 @@ enum HostLiteral: Sendable, Hashable {
 
     /// Throws for hosts that are neither: IPv6 text with a zone id, numbers out of range, characters no host name has.
     init(_ host: String) throws(AddressGuardError) {
-        if host.hasPrefix("[") || host.contains(":") {
+        if host.utf8.first == UInt8(ascii: "[") || host.utf8.contains(UInt8(ascii: ":")) {
             guard let address = IPAddress(host), !address.isIPv4 else { throw .invalidHost(host) }
             self = .address(address)
             return

@@ -43,7 +43,13 @@ final class OutboundClient: Sendable {
     }
 
     /// Starts a POST of `request`, to be answered by `deadline`, keeping at most `responseLimit` bytes of the body.
-    func send(_ request: OutboundRequest, deadline: NIODeadline, responseLimit: Int) -> OutboundExchange {
+    /// `completion` gets the answer or the error, once.
+    func send(
+        _ request: OutboundRequest,
+        deadline: NIODeadline,
+        responseLimit: Int,
+        completion: @escaping @Sendable (Result<OutboundResponse, any Error>) -> Void
+    ) -> OutboundExchange {
         let idle = connections.withLock { connections -> OutboundConnection? in
             while let connection = connections.idle[request.target]?.popLast() {
                 if connection.channel.isActive { return connection }
@@ -52,7 +58,7 @@ final class OutboundClient: Sendable {
         }
         let loop = idle?.channel.eventLoop ?? group.next()
         let exchange = OutboundExchange(
-            request: request, deadline: deadline, responseLimit: responseLimit, promise: loop.makePromise(), client: self)
+            request: request, deadline: deadline, responseLimit: responseLimit, client: self, completion: completion)
         if let idle {
             if loop.inEventLoop {
                 exchange.run(on: idle)

@@ -63,14 +63,13 @@ final class OutboundConnection: ChannelInboundHandler, @unchecked Sendable {
         }
         self.exchange = exchange
         var headers = request.headers
-        headers.add(name: "host", value: request.target.hostHeader)
+        headers.add(name: "host", value: request.hostHeader)
         headers.add(name: "content-length", value: String(request.body.readableBytes))
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: request.path, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(request.body))), promise: nil)
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
-        written.futureResult.whenFailure { [self] error in fail(error, of: owner) }
+        // A write that fails closes the channel: channelInactive fails the exchange.
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
     /// Ends the exchange of `owner` if it is still this connection's, closing the connection. Any thread.

@@ -10,9 +10,10 @@ struct OutboundTarget: Hashable, Sendable {
     let port: Int
     let address: IPAddress
 
-    /// The `Host` header: IPv6 literals in brackets, the port only when it is not the scheme's default.
-    var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
+    /// The `Host` header for a URL's host (without brackets) and port: IPv6 literals in brackets, the port only when
+    /// it is not the scheme's default.
+    static func hostHeader(host: String, port: Int, https: Bool) -> String {
+        let name = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
         return port == (https ? 443 : 80) ? name : "\(name):\(port)"
     }
 }
@@ -20,6 +21,8 @@ struct OutboundTarget: Hashable, Sendable {
 /// One POST: its target, request line and headers, and body.
 struct OutboundRequest: Sendable {
     let target: OutboundTarget
+    /// The `Host` header (see ``OutboundTarget/hostHeader(host:port:https:)``).
+    let hostHeader: String
     /// The request target: the URL's path (at least `/`) and query, percent-encoded as in the URL.
     let path: String
     var headers: HTTPHeaders

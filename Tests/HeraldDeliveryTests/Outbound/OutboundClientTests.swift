@@ -14,6 +14,7 @@ import Testing
     static func request(https: Bool = false, host: String, port: Int) -> OutboundRequest {
         OutboundRequest(
             target: OutboundTarget(https: https, host: host, port: port, address: loopback),
+            hostHeader: OutboundTarget.hostHeader(host: host, port: port, https: https),
             path: "/hook?x=1",
             headers: ["content-type": "application/json"],
             body: ByteBuffer(string: "{}")
@@ -21,11 +22,8 @@ import Testing
     }
 
     static func send(_ client: OutboundClient, _ request: OutboundRequest) async -> Result<OutboundResponse, any Error> {
-        let exchange = client.send(request, deadline: .now() + .seconds(5), responseLimit: 1024)
-        do {
-            return .success(try await exchange.futureResult.get())
-        } catch {
-            return .failure(error)
+        await withCheckedContinuation { continuation in
+            _ = client.send(request, deadline: .now() + .seconds(5), responseLimit: 1024) { continuation.resume(returning: $0) }
         }
     }
 
@@ -107,11 +105,11 @@ import Testing
         await server.stop()
     }
 
-    @Test func theHostHeaderCarriesThePortOnlyWhenItIsNotTheDefault() {
-        let address = Self.loopback
-        #expect(OutboundTarget(https: true, host: "example.com", port: 443, address: address).hostHeader == "example.com")
-        #expect(OutboundTarget(https: false, host: "example.com", port: 443, address: address).hostHeader == "example.com:443")
-        #expect(OutboundTarget(https: false, host: "::1", port: 8080, address: address).hostHeader == "[::1]:8080")
+    @Test func theHostHeaderCarriesThePortOnlyWhenItIsNotTheDefault() throws {
+        #expect(OutboundTarget.hostHeader(host: "example.com", port: 443, https: true) == "example.com")
+        #expect(OutboundTarget.hostHeader(host: "example.com", port: 443, https: false) == "example.com:443")
+        #expect(OutboundTarget.hostHeader(host: "::1", port: 8080, https: false) == "[::1]:8080")
+        #expect(try #require(RequestTemplates.parse("http://[::1]:8080/x")).hostHeader == "[::1]:8080")
     }
 
     @Test func templatesKeepThePathQueryPortAndCredentialsOfTheURL() throws {
