@@ -21,6 +21,7 @@ struct Dispatcher: Sendable {
     let client: OutboundClient
     let addressGuard: AddressGuard
     let templates = RequestTemplates()
+    let secrets = ParsedSecrets()
 
     /// Sends one attempt and returns what it observed.
     func send(_ task: DeliveryTask, to endpoint: Endpoint, at now: Date) async -> Result {
@@ -117,7 +118,8 @@ struct Dispatcher: Sendable {
             endpoint: endpoint,
             payload: payload,
             timestamp: now,
-            signatureHeaders: configuration.signatureHeaders
+            signatureHeaders: configuration.signatureHeaders,
+            secrets: secrets
         )
         if let authorization = template.authorization { headers.replaceOrAdd(name: "authorization", value: authorization) }
         let request = OutboundRequest(

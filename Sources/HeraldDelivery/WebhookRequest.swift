@@ -10,26 +10,28 @@ enum WebhookRequest {
         endpoint: Endpoint,
         payload: [UInt8],
         timestamp: Date,
-        signatureHeaders: DeliveryConfiguration.SignatureHeaders
+        signatureHeaders: DeliveryConfiguration.SignatureHeaders,
+        secrets parsed: ParsedSecrets
     ) -> HTTPHeaders {
         var headers = HTTPHeaders()
         for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) where !isReserved(name) {
             headers.add(name: name, value: value)
         }
         let seconds = Int64(timestamp.timeIntervalSince1970)
-        let secrets = endpoint.secrets.live(at: timestamp).compactMap { try? WebhookSecret(parsing: $0) }
+        let secrets = endpoint.secrets.live(at: timestamp).compactMap(parsed.secret)
         let signature = WebhookSigner.signatureHeader(
             secrets: secrets,
             messageID: task.messageID,
             timestamp: seconds,
             payload: payload
         )
-        headers.replaceOrAdd(name: "content-type", value: "application/json")
-        headers.replaceOrAdd(name: "user-agent", value: HeraldDelivery.userAgent)
+        // Added, not replaced: the endpoint's headers above hold none of these names.
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "user-agent", value: HeraldDelivery.userAgent)
         for prefix in signatureHeaders == .both ? ["webhook", "svix"] : [signatureHeaders.rawValue] {
-            headers.replaceOrAdd(name: "\(prefix)-id", value: task.messageID)
-            headers.replaceOrAdd(name: "\(prefix)-timestamp", value: String(seconds))
-            headers.replaceOrAdd(name: "\(prefix)-signature", value: signature)
+            headers.add(name: "\(prefix)-id", value: task.messageID)
+            headers.add(name: "\(prefix)-timestamp", value: String(seconds))
+            headers.add(name: "\(prefix)-signature", value: signature)
         }
         return headers
     }
