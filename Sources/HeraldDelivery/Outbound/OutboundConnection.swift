@@ -51,7 +51,8 @@ final class OutboundConnection: ChannelInboundHandler, @unchecked Sendable {
     func send(_ owner: OutboundExchange) {
         channel.eventLoop.preconditionInEventLoop()
         guard let context, exchange == nil, channel.isActive else {
-            owner.connectionFailed(closedBy ?? OutboundError.connectionClosed, stale: served > 0 && closedBy == nil)
+            // Nothing was sent: a kept-alive connection that closed while idle (even with an error) is stale.
+            owner.connectionFailed(closedBy ?? OutboundError.connectionClosed, stale: served > 0)
             return
         }
         idleTimer?.cancel()
