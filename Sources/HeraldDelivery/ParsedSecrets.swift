@@ -1,24 +1,16 @@
-import Synchronization
 import WebhookSignature
 
 /// Endpoint secrets parsed once from their text (`whsec_…`, `whsk_…`): decoding a secret for every attempt was 2-3%
-/// of a delivery's CPU. At most `capacity` secrets are kept; when full, the cache starts over.
-final class ParsedSecrets: Sendable {
-    private let secrets = Mutex<[String: WebhookSecret]>([:])
-    private let capacity: Int
+/// of a delivery's CPU.
+struct ParsedSecrets: Sendable {
+    private let secrets: ParsedOnce<WebhookSecret>
 
     init(capacity: Int = 10_000) {
-        self.capacity = capacity
+        secrets = ParsedOnce(capacity: capacity) { try? WebhookSecret(parsing: $0) }
     }
 
     /// The secret `text` stands for, or nil when it is not a valid secret.
     func secret(_ text: String) -> WebhookSecret? {
-        if let secret = secrets.withLock({ $0[text] }) { return secret }
-        guard let secret = try? WebhookSecret(parsing: text) else { return nil }
-        secrets.withLock { secrets in
-            if secrets.count >= capacity { secrets.removeAll() }
-            secrets[text] = secret
-        }
-        return secret
+        secrets.value(for: text)
     }
 }
