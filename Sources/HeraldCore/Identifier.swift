@@ -50,10 +50,19 @@ public enum Identifier {
         milliseconds: Int64,
         using generator: inout some RandomNumberGenerator
     ) -> String {
-        // The 128-bit value as two 64-bit halves: 48 bits of time and 16 random bits, then 64 random bits.
+        let (high, low) = value(milliseconds: milliseconds, using: &generator)
+        return encode(prefix: prefix, high: high, low: low)
+    }
+
+    /// The 128-bit value of an id as two 64-bit halves: 48 bits of time and 16 random bits, then 64 random bits.
+    static func value(milliseconds: Int64, using generator: inout some RandomNumberGenerator) -> (UInt64, UInt64) {
         let time = UInt64(max(0, milliseconds)) & 0xFFFF_FFFF_FFFF
-        var high = time << 16 | UInt64(UInt16(truncatingIfNeeded: generator.next()))
-        var low = generator.next()
+        return (time << 16 | UInt64(UInt16(truncatingIfNeeded: generator.next())), generator.next())
+    }
+
+    /// `prefix` and the 22 base-62 digits of the value `high`, `low`.
+    static func encode(prefix: String, high: UInt64, low: UInt64) -> String {
+        var (high, low) = (high, low)
         var characters = [UInt8](repeating: alphabet[0], count: encodedLength)
         // Base 62, least significant digit first: long division of (high, low) by 62 with hardware divides.
         for index in stride(from: encodedLength - 1, through: 0, by: -1) {

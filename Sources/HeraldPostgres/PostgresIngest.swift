@@ -40,14 +40,19 @@ enum PostgresIngest {
         }
     }
 
-    static func run(_ jobs: [PostgresIngestJob], _ context: PostgresWriteContext, columns: SecretColumns) async throws {
+    static func run(
+        _ jobs: [PostgresIngestJob],
+        _ context: PostgresWriteContext,
+        columns: SecretColumns,
+        ids: MonotonicIdentifiers
+    ) async throws {
         var rows: [Row] = []
         for job in jobs {
             do {
                 let applicationID = try await applicationID(context, job.application)
                 let createdAt = PostgresColumn.milliseconds(job.now)
                 let message = Message(
-                    id: Identifier.make(prefix: Identifier.messagePrefix, milliseconds: createdAt),
+                    id: ids.make(prefix: Identifier.messagePrefix, milliseconds: createdAt),
                     applicationID: applicationID,
                     eventType: job.message.eventType,
                     eventID: job.message.eventID,

@@ -39,6 +39,8 @@ public final class PostgresStore: Store, Service {
     /// Seals endpoint secrets and headers with the main key; every instance must use the same key.
     let secretColumns: SecretColumns
     let ingestHandoff = Mutex<IngestHandoff?>(nil)
+    /// Message ids, in the order this instance creates messages (FIFO endpoints deliver in id order).
+    let messageIDs: MonotonicIdentifiers
 
     /// A store for the database `url` names (see ``PostgresStoreConfiguration`` for the accepted form).
     /// `cipher` seals endpoint secrets and custom headers at rest (see ``SecretColumns``).
@@ -54,10 +56,12 @@ public final class PostgresStore: Store, Service {
         self.logger = logger
         client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
         let columns = secretColumns
+        let messageIDs = MonotonicIdentifiers()
+        self.messageIDs = messageIDs
         ingest = PostgresGroupCommitter(
             client: client,
             logger: logger,
-            runBatch: { jobs, context in try await PostgresIngest.run(jobs, context, columns: columns) },
+            runBatch: { jobs, context in try await PostgresIngest.run(jobs, context, columns: columns, ids: messageIDs) },
             fail: { job, error in job.result.result = .failure(error) }
         )
     }

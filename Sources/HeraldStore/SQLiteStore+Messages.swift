@@ -6,7 +6,7 @@ extension SQLiteStore {
     public func createMessage(application: String, _ new: NewMessage, now: Date) async throws -> Message {
         let handoff = ingestHandoff.withLock { $0 }
         // Made before the transaction: the writer is shared, so the less it does per message the better.
-        let messageID = Identifier.make(prefix: Identifier.messagePrefix, milliseconds: Column.milliseconds(now))
+        let messageID = messageIDs.make(prefix: Identifier.messagePrefix, milliseconds: Column.milliseconds(now))
         let (message, tasks) = try await write { context in
             let db = context.db
             let applicationID = try Self.cachedApplicationID(context, application)

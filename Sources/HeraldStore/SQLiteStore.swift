@@ -12,6 +12,8 @@ public final class SQLiteStore: Store {
     public let path: String
     private let committer: GroupCommitWriter
     let ingestHandoff = Mutex<IngestHandoff?>(nil)
+    /// Message ids, in the order messages are created (FIFO endpoints deliver in id order).
+    let messageIDs = MonotonicIdentifiers()
     /// Seals and opens the endpoint columns that hold secrets.
     let secretColumns: SecretColumns
 
