@@ -123,7 +123,7 @@ struct Dispatcher: Sendable {
         )
         if let authorization = template.authorization { headers.replaceOrAdd(name: "authorization", value: authorization) }
         let request = OutboundRequest(
-            target: OutboundTarget(https: template.https, host: template.bareHost, port: template.port, address: address),
+            target: OutboundTarget(https: template.https, host: template.host, port: template.port, address: address),
             hostHeader: template.hostHeader,
             path: template.path,
             headers: headers,

@@ -4,10 +4,8 @@ import Foundation
 /// 4% of the CPU of a delivery.
 struct RequestTemplates: Sendable {
     struct Template: Sendable {
-        /// The URL's host, as the address guard vets it.
+        /// The URL's host without the brackets of an IPv6 literal: what the address guard vets, the TLS server name.
         let host: String
-        /// The host without the brackets of an IPv6 literal.
-        let bareHost: String
         let https: Bool
         /// The URL's port, or the scheme's default.
         let port: Int
@@ -44,9 +42,9 @@ struct RequestTemplates: Sendable {
             let credentials = user + ":" + (parsed.password(percentEncoded: false) ?? "")
             authorization = "Basic " + Data(credentials.utf8).base64EncodedString()
         }
-        let bareHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         return Template(
-            host: host, bareHost: bareHost, https: https, port: port, path: path,
-            hostHeader: OutboundTarget.hostHeader(host: bareHost, port: port, https: https), authorization: authorization)
+            host: bare, https: https, port: port, path: path,
+            hostHeader: OutboundTarget.hostHeader(host: bare, port: port, https: https), authorization: authorization)
     }
 }

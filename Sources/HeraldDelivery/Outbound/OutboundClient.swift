@@ -56,23 +56,23 @@ final class OutboundClient: Sendable {
             }
             return nil
         }
-        let loop = idle?.channel.eventLoop ?? group.next()
         let exchange = OutboundExchange(
             request: request, deadline: deadline, responseLimit: responseLimit, client: self, completion: completion)
         if let idle {
+            let loop = idle.channel.eventLoop
             if loop.inEventLoop {
                 exchange.run(on: idle)
             } else {
                 loop.execute { exchange.run(on: idle) }
             }
         } else {
-            connect(exchange, on: loop)
+            connect(exchange)
         }
         return exchange
     }
 
     /// Opens a new connection for `exchange` and runs it there.
-    func connect(_ exchange: OutboundExchange, on loop: (any EventLoop)? = nil) {
+    func connect(_ exchange: OutboundExchange) {
         let target = exchange.request.target
         let remaining = exchange.deadline - NIODeadline.now()
         guard remaining > .zero else {
@@ -94,7 +94,7 @@ final class OutboundClient: Sendable {
             return
         }
         let idleTimeout = idleTimeout
-        ClientBootstrap(group: loop ?? group.next())
+        ClientBootstrap(group: group.next())
             .connectTimeout(min(remaining, connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in

@@ -115,7 +115,7 @@ import Testing
     @Test func templatesKeepThePathQueryPortAndCredentialsOfTheURL() throws {
         let template = try #require(RequestTemplates.parse("https://user:pa%20ss@[::1]:8443/a%20b/c?d=e%26f"))
         #expect(template.https)
-        #expect(template.bareHost == "::1")
+        #expect(template.host == "::1")
         #expect(template.port == 8443)
         #expect(template.path == "/a%20b/c?d=e%26f")
         #expect(template.authorization == "Basic dXNlcjpwYSBzcw==")
