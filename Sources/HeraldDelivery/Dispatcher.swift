@@ -1,7 +1,6 @@
 import Foundation
 import HeraldCore
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import WebhookSignature
@@ -113,21 +112,15 @@ struct Dispatcher: Sendable {
         at now: Date,
         completion: @escaping @Sendable (Swift.Result<OutboundResponse, any Error>) -> Void
     ) -> OutboundExchange {
-        var headers = WebhookRequest.headers(
+        let request = WebhookRequest.request(
             task: task,
             endpoint: endpoint,
+            template: template,
+            target: OutboundTarget(https: template.https, host: template.host, port: template.port, address: address),
             payload: payload,
             timestamp: now,
             signatureHeaders: configuration.signatureHeaders,
             secrets: secrets
-        )
-        if let authorization = template.authorization { headers.replaceOrAdd(name: "authorization", value: authorization) }
-        let request = OutboundRequest(
-            target: OutboundTarget(https: template.https, host: template.host, port: template.port, address: address),
-            hostHeader: template.hostHeader,
-            path: template.path,
-            headers: headers,
-            body: ByteBuffer(bytes: payload)
         )
         let deadline = NIODeadline.now() + .milliseconds(Int64(configuration.requestTimeout * 1000))
         return client.send(
@@ -170,6 +163,7 @@ struct Dispatcher: Sendable {
             switch error.kind {
             case .timeout: return .timeout
             case .connectionClosed, .cancelled: return .connectionReset
+            case .invalidResponse: return .invalidResponse
             }
         }
         if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError { return .tlsFailure }
@@ -185,7 +179,6 @@ struct Dispatcher: Sendable {
         if text.contains("ECONNRESET") || text.contains("reset by peer") || text.contains("EPIPE") { return .connectionReset }
         if text.contains("imeout") { return .timeout }
         if text.contains("NIOConnectionError") || text.contains("dns") { return .connectRefused }
-        if text.contains("HTTPParser") || text.contains("invalid") { return .invalidResponse }
         return .other
     }
 

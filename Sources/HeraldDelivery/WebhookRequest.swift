@@ -1,22 +1,27 @@
 import Foundation
 import HeraldCore
-import NIOHTTP1
 import WebhookSignature
 
-/// The headers of a delivery: the endpoint's own, then Herald's, which the endpoint's cannot override.
+/// The request of a delivery: the endpoint's own headers, then Herald's, which the endpoint's cannot override.
 enum WebhookRequest {
-    static func headers(
+    static func request(
         task: DeliveryTask,
         endpoint: Endpoint,
+        template: RequestTemplates.Template,
+        target: OutboundTarget,
         payload: [UInt8],
         timestamp: Date,
         signatureHeaders: DeliveryConfiguration.SignatureHeaders,
         secrets parsed: ParsedSecrets
-    ) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) where !isReserved(name) {
-            headers.add(name: name, value: value)
+    ) -> OutboundRequest {
+        var writer = OutboundRequest.Writer(path: template.path, hostHeader: template.hostHeader, bodyLength: payload.count)
+        // Credentials in the URL replace an `Authorization` header of the endpoint's.
+        let credentials = template.authorization
+        for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key })
+        where !isReserved(name) && (credentials == nil || name.lowercased() != "authorization") {
+            writer.add(name, value)
         }
+        if let credentials { writer.add("authorization", credentials) }
         let seconds = Int64(timestamp.timeIntervalSince1970)
         let secrets = endpoint.secrets.live(at: timestamp).compactMap(parsed.secret)
         let signature = WebhookSigner.signatureHeader(
@@ -25,15 +30,15 @@ enum WebhookRequest {
             timestamp: seconds,
             payload: payload
         )
-        // Added, not replaced: the endpoint's headers above hold none of these names.
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "user-agent", value: HeraldDelivery.userAgent)
+        writer.add("content-type", "application/json")
+        writer.add("user-agent", HeraldDelivery.userAgent)
+        let time = String(seconds)
         for prefix in signatureHeaders == .both ? ["webhook", "svix"] : [signatureHeaders.rawValue] {
-            headers.add(name: "\(prefix)-id", value: task.messageID)
-            headers.add(name: "\(prefix)-timestamp", value: String(seconds))
-            headers.add(name: "\(prefix)-signature", value: signature)
+            writer.add(prefix + "-id", task.messageID)
+            writer.add(prefix + "-timestamp", time)
+            writer.add(prefix + "-signature", signature)
         }
-        return headers
+        return writer.finish(target: target, body: payload)
     }
 
     /// Headers only Herald sets (the API refuses them too; this guards rows written before that rule).

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Synchronization
@@ -105,7 +104,6 @@ final class OutboundClient: Sendable {
                         let name = IPAddress(target.host) == nil ? target.host : nil
                         try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
-                    try operations.addHTTPClientHandlers()
                     try operations.addHandler(
                         OutboundConnection(target: target, channel: channel, client: self, idleTimeout: idleTimeout))
                     return channel.eventLoop.makeSucceededVoidFuture()

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 
 /// Where an attempt connects: the URL's scheme, host and port, and the address the guard vetted for the host.
 /// Connections are pooled per target, so two hosts that resolve to one address never share a TLS session.
@@ -18,15 +17,73 @@ struct OutboundTarget: Hashable, Sendable {
     }
 }
 
-/// One POST: its target, request line and headers, and body.
+/// One POST as it goes on the wire: its target, and the request line, headers and body in one buffer, so the
+/// connection writes it with one call and nothing between it and the socket (but TLS) has to look at it.
 struct OutboundRequest: Sendable {
     let target: OutboundTarget
-    /// The `Host` header (see ``OutboundTarget/hostHeader(host:port:https:)``).
-    let hostHeader: String
-    /// The request target: the URL's path (at least `/`) and query, percent-encoded as in the URL.
-    let path: String
-    var headers: HTTPHeaders
-    let body: ByteBuffer
+    let bytes: ByteBuffer
+
+    /// - Parameters:
+    ///   - hostHeader: see ``OutboundTarget/hostHeader(host:port:https:)``.
+    ///   - path: the request target: the URL's path (at least `/`) and query, percent-encoded as in the URL.
+    init(target: OutboundTarget, hostHeader: String, path: String, headers: [(String, String)], body: [UInt8]) {
+        var writer = Writer(path: path, hostHeader: hostHeader, bodyLength: body.count)
+        for (name, value) in headers { writer.add(name, value) }
+        self = writer.finish(target: target, body: body)
+    }
+
+    private init(target: OutboundTarget, bytes: ByteBuffer) {
+        self.target = target
+        self.bytes = bytes
+    }
+
+    /// Writes a request: the request line, `Host` and `Content-Length` first, then the fields a caller adds.
+    struct Writer {
+        private var buffer: ByteBuffer
+
+        init(path: String, hostHeader: String, bodyLength: Int) {
+            buffer = ByteBufferAllocator().buffer(capacity: 512 + bodyLength)
+            buffer.writeStaticString("POST ")
+            buffer.writeString(path)
+            buffer.writeStaticString(" HTTP/1.1\r\nhost: ")
+            buffer.writeString(hostHeader)
+            buffer.writeStaticString("\r\ncontent-length: ")
+            buffer.writeString(String(bodyLength))
+            buffer.writeStaticString("\r\n")
+        }
+
+        /// Adds a field. One that would break the request (a name that is not a token, a line break or NUL in the
+        /// value) is left out: the API refuses such headers, so only a row written before that rule has one.
+        mutating func add(_ name: String, _ value: String) {
+            guard Self.isToken(name), Self.isFieldValue(value) else { return }
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+
+        consuming func finish(target: OutboundTarget, body: [UInt8]) -> OutboundRequest {
+            buffer.writeStaticString("\r\n")
+            buffer.writeBytes(body)
+            return OutboundRequest(target: target, bytes: buffer)
+        }
+
+        private static func isToken(_ name: String) -> Bool {
+            !name.isEmpty
+                && name.utf8.allSatisfy { byte in
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                        UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        true
+                    default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+                    }
+                }
+        }
+
+        private static func isFieldValue(_ value: String) -> Bool {
+            !value.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
+        }
+    }
 }
 
 /// What an exchange read: the status, `Retry-After`, and at most the response bound of the body.
@@ -36,7 +93,7 @@ struct OutboundResponse: Sendable {
     var body: [UInt8] = []
 }
 
-/// Why an exchange ended without a response, when no lower layer (a socket, TLS, the HTTP parser) said why.
+/// Why an exchange ended without a response, when no lower layer (a socket, TLS) said why.
 struct OutboundError: Error, CustomStringConvertible {
     enum Kind: Sendable {
         /// No complete response within the request's deadline.
@@ -45,6 +102,8 @@ struct OutboundError: Error, CustomStringConvertible {
         case connectionClosed
         /// The attempt was cancelled, or the client shut down.
         case cancelled
+        /// The response was not HTTP/1.x, or its head or framing was broken or too large.
+        case invalidResponse
     }
 
     let kind: Kind
@@ -52,12 +111,14 @@ struct OutboundError: Error, CustomStringConvertible {
     static let timeout = OutboundError(kind: .timeout)
     static let connectionClosed = OutboundError(kind: .connectionClosed)
     static let cancelled = OutboundError(kind: .cancelled)
+    static let invalidResponse = OutboundError(kind: .invalidResponse)
 
     var description: String {
         switch kind {
         case .timeout: "no complete response within the request timeout"
         case .connectionClosed: "the connection closed before the response was complete"
         case .cancelled: "the request was cancelled"
+        case .invalidResponse: "the response was not valid HTTP/1.1"
         }
     }
 }

@@ -16,8 +16,8 @@ import Testing
             target: OutboundTarget(https: https, host: host, port: port, address: loopback),
             hostHeader: OutboundTarget.hostHeader(host: host, port: port, https: https),
             path: "/hook?x=1",
-            headers: ["content-type": "application/json"],
-            body: ByteBuffer(string: "{}")
+            headers: [("content-type", "application/json")],
+            body: Array("{}".utf8)
         )
     }
 
@@ -124,5 +124,76 @@ import Testing
         #expect(bare.port == 80)
         #expect(bare.authorization == nil)
         #expect(RequestTemplates.parse("ftp://example.com/") == nil)
+    }
+}
+
+/// Responses as servers actually frame them, read over a real connection.
+@Suite struct OutboundClientResponseTests {
+    static func send(_ client: OutboundClient, port: Int, limit: Int = 1024) async -> Result<OutboundResponse, any Error> {
+        await withCheckedContinuation { continuation in
+            let request = OutboundClientTests.request(host: "127.0.0.1", port: port)
+            _ = client.send(request, deadline: .now() + .seconds(5), responseLimit: limit) { continuation.resume(returning: $0) }
+        }
+    }
+
+    @Test func aChunkedResponseIsReadWholeAndTheConnectionReused() async throws {
+        let chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+        let server = try await ScriptedHTTPServer { _ in .raw(chunked) }
+        let client = OutboundClient()
+        for _ in 1...3 {
+            let response = try await Self.send(client, port: server.port).get()
+            #expect(response.status == 200)
+            #expect(String(decoding: response.body, as: UTF8.self) == "abcde")
+        }
+        #expect(server.connections == 1)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func aResponseThatAsksToCloseGetsANewConnectionNextTime() async throws {
+        let server = try await ScriptedHTTPServer { _ in
+            .raw("HTTP/1.1 503 Busy\r\nRetry-After: 12\r\nConnection: close\r\nContent-Length: 4\r\n\r\nbusy")
+        }
+        let client = OutboundClient()
+        for _ in 1...2 {
+            let response = try await Self.send(client, port: server.port).get()
+            #expect(response.status == 503)
+            #expect(response.retryAfter == "12")
+        }
+        #expect(server.connections == 2)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func aBodyWithoutFramingEndsWithTheConnection() async throws {
+        let server = try await ScriptedHTTPServer { _ in .raw("HTTP/1.0 500 Oops\r\n\r\nstack trace", close: true) }
+        let client = OutboundClient()
+        let response = try await Self.send(client, port: server.port).get()
+        #expect(response.status == 500)
+        #expect(String(decoding: response.body, as: UTF8.self) == "stack trace")
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func aBodyOverTheBoundIsCutAndTheConnectionNotReused() async throws {
+        let body = String(repeating: "x", count: 5000)
+        let server = try await ScriptedHTTPServer { _ in .raw("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + body) }
+        let client = OutboundClient()
+        for _ in 1...2 {
+            let response = try await Self.send(client, port: server.port, limit: 100).get()
+            #expect(response.body.count == 100)
+        }
+        #expect(server.connections == 2)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func somethingThatIsNotHTTPIsAnInvalidResponse() async throws {
+        let server = try await ScriptedHTTPServer { _ in .raw("SSH-2.0-OpenSSH_9.2\r\n\r\n") }
+        let client = OutboundClient()
+        let result = await Self.send(client, port: server.port)
+        #expect(OutboundClientTests.errorKind(result) == .invalidResponse, "\(result)")
+        await client.shutdown()
+        await server.stop()
     }
 }

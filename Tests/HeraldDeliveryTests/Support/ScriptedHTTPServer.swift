@@ -6,11 +6,14 @@ import NIOSSL
 import Synchronization
 
 /// An HTTP/1.1 server on 127.0.0.1, plain or TLS, whose connections follow a script: for the n-th request on a
-/// connection it answers a status, or closes the connection without answering. It counts connections and requests,
-/// which ``TestReceiver`` (Hummingbird) cannot show.
+/// connection it answers a status, sends bytes of the script's choosing, or closes the connection without
+/// answering. It counts connections and requests, which ``TestReceiver`` (Hummingbird) cannot show.
 final class ScriptedHTTPServer: Sendable {
     enum Reply: Sendable {
+        /// A response with this status and no body.
         case status(HTTPResponseStatus)
+        /// These bytes, whatever they are; `close` closes the connection after them.
+        case raw(String, close: Bool = false)
         /// Close the connection without a word.
         case hangUp
     }
@@ -46,7 +49,8 @@ final class ScriptedHTTPServer: Sendable {
                     if let context {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
                     }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    // Requests are decoded; responses go out as the script wrote them.
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
                     try channel.pipeline.syncOperations.addHandler(Responder(script: script, counts: counts))
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
@@ -63,7 +67,7 @@ final class ScriptedHTTPServer: Sendable {
 
     private final class Responder: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = HTTPServerRequestPart
-        typealias OutboundOut = HTTPServerResponsePart
+        typealias OutboundOut = ByteBuffer
 
         private let script: Script
         private let counts: Counts
@@ -82,9 +86,11 @@ final class ScriptedHTTPServer: Sendable {
             case .hangUp:
                 context.close(promise: nil)
             case .status(let status):
-                let head = HTTPResponseHead(version: .http1_1, status: status, headers: ["content-length": "0"])
-                context.write(wrapOutboundOut(.head(head)), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                let head = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\ncontent-length: 0\r\n\r\n"
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: head)), promise: nil)
+            case .raw(let text, let close):
+                let written = context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)))
+                if close { written.whenComplete { _ in context.close(promise: nil) } }
             }
         }
     }
