@@ -164,6 +164,7 @@ struct Dispatcher: Sendable {
             case .timeout: return .timeout
             case .connectionClosed, .cancelled: return .connectionReset
             case .invalidResponse: return .invalidResponse
+            case .certificateNamesAnotherHost: return .tlsFailure
             }
         }
         if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError { return .tlsFailure }

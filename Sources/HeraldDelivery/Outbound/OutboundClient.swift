@@ -93,6 +93,7 @@ final class OutboundClient: Sendable {
             return
         }
         let idleTimeout = idleTimeout
+        let slot = ConnectionSlot()
         ClientBootstrap(group: group.next())
             .connectTimeout(min(remaining, connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -100,12 +101,22 @@ final class OutboundClient: Sendable {
                 do {
                     let operations = channel.pipeline.syncOperations
                     if let tls {
-                        // SNI and the name check use the URL's host; an IP literal is checked against the address.
+                        // SNI and NIOSSL's name check use the URL's host (none for an IP literal). Then the
+                        // certificate must name the host itself: see CertificateIdentity. Nothing is sent before.
                         let name = IPAddress(target.host) == nil ? target.host : nil
-                        try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
+                        let handler = try NIOSSLClientHandler._makeSSLClientHandler(
+                            context: tls, serverHostname: name
+                        ) { certificate, channel in
+                            CertificateIdentity.certificate(certificate, names: target.host)
+                                ? channel.eventLoop.makeSucceededVoidFuture()
+                                : channel.eventLoop.makeFailedFuture(OutboundError.certificateNamesAnotherHost)
+                        }
+                        try operations.addHandler(handler)
                     }
-                    try operations.addHandler(
-                        OutboundConnection(target: target, channel: channel, client: self, idleTimeout: idleTimeout))
+                    let connection = OutboundConnection(
+                        target: target, channel: channel, client: self, idleTimeout: idleTimeout)
+                    try operations.addHandler(connection)
+                    slot.connection = connection
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
@@ -117,13 +128,14 @@ final class OutboundClient: Sendable {
                 case .failure(let error):
                     exchange.complete(.failure(error))
                 case .success(let channel):
-                    guard let connection = try? channel.pipeline.syncOperations.handler(type: OutboundConnection.self),
-                        opened(connection)
-                    else {
+                    guard let connection = slot.connection, opened(connection) else {
                         channel.close(promise: nil)
                         exchange.complete(.failure(OutboundError.cancelled))
                         return
                     }
+                    // A TLS handshake that failed fast may have closed the channel already (its pipeline is gone):
+                    // then the connection reports why when the exchange runs.
+                    if !channel.isActive { forget(connection) }
                     exchange.run(on: connection)
                 }
             }
@@ -168,4 +180,11 @@ final class OutboundClient: Sendable {
             if connections.idle[connection.target]?.isEmpty == true { connections.idle[connection.target] = nil }
         }
     }
+}
+
+/// The connection a connect's channel initializer made, for the connect's completion: looking it up in the
+/// pipeline fails when the channel closed in between.
+private final class ConnectionSlot: @unchecked Sendable {
+    // Written by the channel initializer and read by the connect's completion, both on the channel's event loop.
+    var connection: OutboundConnection?
 }

@@ -104,6 +104,8 @@ struct OutboundError: Error, CustomStringConvertible {
         case cancelled
         /// The response was not HTTP/1.x, or its head or framing was broken or too large.
         case invalidResponse
+        /// The server's certificate is valid but does not name the URL's host.
+        case certificateNamesAnotherHost
     }
 
     let kind: Kind
@@ -112,6 +114,7 @@ struct OutboundError: Error, CustomStringConvertible {
     static let connectionClosed = OutboundError(kind: .connectionClosed)
     static let cancelled = OutboundError(kind: .cancelled)
     static let invalidResponse = OutboundError(kind: .invalidResponse)
+    static let certificateNamesAnotherHost = OutboundError(kind: .certificateNamesAnotherHost)
 
     var description: String {
         switch kind {
@@ -119,6 +122,7 @@ struct OutboundError: Error, CustomStringConvertible {
         case .connectionClosed: "the connection closed before the response was complete"
         case .cancelled: "the request was cancelled"
         case .invalidResponse: "the response was not valid HTTP/1.1"
+        case .certificateNamesAnotherHost: "the server's certificate does not name the endpoint's host"
         }
     }
 }

@@ -58,6 +58,50 @@ import Testing
         await server.stop()
     }
 
+    @Test func httpsFailsWhenOnlyTheCertificatesAddressMatches() async throws {
+        // A valid certificate for the address connected to is not one for the URL's host: a server that answered a
+        // forged lookup with its own address would otherwise pass as any host.
+        let certificate = try TLSTestCertificate(names: "DNS:localhost,IP:127.0.0.1")
+        let server = try await ScriptedHTTPServer(tls: certificate)
+        let client = OutboundClient(tlsConfiguration: try certificate.trustingClientConfiguration())
+        let result = await Self.send(client, Self.request(https: true, host: "webhooks.example.com", port: server.port))
+        #expect(Self.errorKind(result) == .tlsFailure, "\(result)")
+        #expect(server.requests == 0)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func aWildcardCertificateNamesOneLabelOnly() async throws {
+        let certificate = try TLSTestCertificate(names: "DNS:*.example.test,IP:127.0.0.1")
+        let server = try await ScriptedHTTPServer(tls: certificate)
+        let client = OutboundClient(tlsConfiguration: try certificate.trustingClientConfiguration())
+        let named = await Self.send(client, Self.request(https: true, host: "hooks.EXAMPLE.test", port: server.port))
+        #expect(try named.get().status == 204)
+        for host in ["example.test", "a.hooks.example.test", "hooks.example.test.evil"] {
+            let result = await Self.send(client, Self.request(https: true, host: host, port: server.port))
+            #expect(Self.errorKind(result) == .tlsFailure, "\(host): \(result)")
+        }
+        #expect(server.requests == 1)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test func certificateNamesMatchWholeLabels() {
+        func matches(_ name: String, _ host: String) -> Bool {
+            CertificateIdentity.dnsName(Array(name.utf8), matches: Array(host.utf8))
+        }
+        #expect(matches("example.com", "example.com"))
+        #expect(matches("*.example.com", "a.example.com"))
+        #expect(!matches("*.example.com", "example.com"))
+        #expect(!matches("*.example.com", ".example.com"))
+        #expect(!matches("*.example.com", "a.b.example.com"))
+        #expect(!matches("*.com", "example.com"))
+        #expect(!matches("a*.example.com", "ab.example.com"))
+        #expect(!matches("*.*.example.com", "a.b.example.com"))
+        #expect(!matches("example.com", "example.co"))
+        #expect(!matches("", ""))
+    }
+
     @Test func httpsFailsWhenNoTrustedAuthoritySignedTheCertificate() async throws {
         let server = try await ScriptedHTTPServer(tls: try TLSTestCertificate())
         let client = OutboundClient()
