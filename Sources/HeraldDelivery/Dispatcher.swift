@@ -79,7 +79,7 @@ struct Dispatcher: Sendable {
             completion(Self.refusal(error, since: started))
             return true
         }
-        begin(task, endpoint, template, payload, address: address, at: now) { outcome in
+        _ = begin(task, endpoint, template, payload, address: address, at: now) { outcome in
             completion(Self.result(of: outcome, since: started))
         }
         return true

@@ -28,24 +28,30 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible, Custom
     private let keyBytes: [UInt8]
     /// The public key of a signing key, derived once.
     private let derivedPublicKeyBytes: [UInt8]?
+    /// For an HMAC secret, the HMAC already keyed with it. Keying costs two hash blocks, three arrays and two hash
+    /// contexts; a signature starts from a copy of this one instead (the copy shares the contexts until it writes).
+    let keyedHMAC: KeyedHMAC?
 
     /// An HMAC secret; `bytes.count` must be in ``hmacByteCounts``.
     init(hmacKey bytes: [UInt8]) {
         kind = .hmacSHA256
         keyBytes = bytes
         derivedPublicKeyBytes = nil
+        keyedHMAC = KeyedHMAC(mac: HMAC<SHA256>(key: SymmetricKey(data: bytes)))
     }
 
     init(signingKey key: Curve25519.Signing.PrivateKey) {
         kind = .ed25519Signing
         keyBytes = Array(key.rawRepresentation)
         derivedPublicKeyBytes = Array(key.publicKey.rawRepresentation)
+        keyedHMAC = nil
     }
 
     init(publicKey key: Curve25519.Signing.PublicKey) {
         kind = .ed25519Public
         keyBytes = Array(key.rawRepresentation)
         derivedPublicKeyBytes = nil
+        keyedHMAC = nil
     }
 
     /// A random HMAC-SHA256 secret of `byteCount` bytes, which must be in 24...64.
@@ -98,6 +104,20 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible, Custom
     public func hash(into hasher: inout Hasher) {
         hasher.combine(kind)
         hasher.combine(keyBytes)
+    }
+
+    /// An HMAC keyed with a secret, never written to: every use works on a copy.
+    struct KeyedHMAC: @unchecked Sendable {
+        // Not `Sendable` in every supported swift-crypto version. It is a value whose hash contexts are copied
+        // before a write when shared, and this one is only ever copied.
+        let mac: HMAC<SHA256>
+
+        /// The HMAC-SHA256 of `content` under the secret.
+        func code(for content: [UInt8]) -> HMAC<SHA256>.MAC {
+            var mac = self.mac
+            content.withUnsafeBytes { mac.update(data: $0) }
+            return mac.finalize()
+        }
     }
 
     /// The HMAC key, for an HMAC secret.

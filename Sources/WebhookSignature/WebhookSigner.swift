@@ -48,9 +48,8 @@ public enum WebhookSigner {
     }
 
     private static func signature(secret: WebhookSecret, content: [UInt8]) -> String? {
-        if let key = secret.hmacKey {
-            let code = HMAC<SHA256>.authenticationCode(for: content, using: key)
-            return "v1," + Base64.encode(Array(code))
+        if let keyed = secret.keyedHMAC {
+            return "v1," + keyed.code(for: content).withUnsafeBytes { Base64.encode($0) }
         }
         if let key = secret.signingKey, let signature = try? key.signature(for: content) {
             return "v1a," + Base64.encode(Array(signature))
