@@ -32,7 +32,7 @@ struct Dispatcher: Sendable {
         }
         let address: IPAddress
         do {
-            address = try await addressGuard.vet(host: template.host)
+            address = try await addressGuard.vet(host: template.host, literal: template.literal.get())
         } catch {
             return Self.refusal(error, since: started)
         }
@@ -73,7 +73,9 @@ struct Dispatcher: Sendable {
         }
         let address: IPAddress
         do {
-            guard let vetted = try addressGuard.vetWithoutLookup(host: template.host) else { return false }
+            guard let vetted = try addressGuard.vetWithoutLookup(host: template.host, literal: template.literal.get()) else {
+                return false
+            }
             address = vetted
         } catch {
             completion(Self.refusal(error, since: started))

@@ -12,6 +12,8 @@ struct RequestTemplates: Sendable {
         /// The request target: the percent-encoded path (at least `/`) and query.
         let path: String
         let hostHeader: String
+        /// The host read as an address or a name, for the address guard (or why it is neither).
+        let literal: Result<HostLiteral, AddressGuardError>
         /// `Basic` credentials from the URL's user and password, if it has them.
         let authorization: String?
     }
@@ -45,6 +47,7 @@ struct RequestTemplates: Sendable {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         return Template(
             host: bare, https: https, port: port, path: path,
-            hostHeader: OutboundTarget.hostHeader(host: bare, port: port, https: https), authorization: authorization)
+            hostHeader: OutboundTarget.hostHeader(host: bare, port: port, https: https),
+            literal: Result { () throws(AddressGuardError) in try HostLiteral(bare) }, authorization: authorization)
     }
 }

@@ -29,7 +29,12 @@ public struct AddressGuard: Sendable {
     /// name is resolved and refused if *any* of its addresses is blocked, so DNS answers cannot be mixed to slip one
     /// through. The result prefers IPv4, and an IPv4-mapped IPv6 address is returned as its IPv4 address.
     public func vet(host: String) async throws(AddressGuardError) -> IPAddress {
-        switch try HostLiteral(host) {
+        try await vet(host: host, literal: HostLiteral(host))
+    }
+
+    /// ``vet(host:)`` with the host already read (`HostLiteral(host)`).
+    func vet(host: String, literal: HostLiteral) async throws(AddressGuardError) -> IPAddress {
+        switch literal {
         case .address(let address):
             try check(address, for: host)
             return address.unmappedIPv4 ?? address
@@ -54,7 +59,12 @@ public struct AddressGuard: Sendable {
     /// ``vet(host:)`` when it needs no lookup: an IP literal, or a name with remembered addresses. Nil when the
     /// name would have to be resolved now.
     public func vetWithoutLookup(host: String) throws(AddressGuardError) -> IPAddress? {
-        switch try HostLiteral(host) {
+        try vetWithoutLookup(host: host, literal: HostLiteral(host))
+    }
+
+    /// ``vetWithoutLookup(host:)`` with the host already read (`HostLiteral(host)`).
+    func vetWithoutLookup(host: String, literal: HostLiteral) throws(AddressGuardError) -> IPAddress? {
+        switch literal {
         case .address(let address):
             try check(address, for: host)
             return address.unmappedIPv4 ?? address
