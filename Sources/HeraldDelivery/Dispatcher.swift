@@ -159,30 +159,35 @@ struct Dispatcher: Sendable {
         return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
-    /// Maps a client error to the kind recorded in the audit log.
+    /// Maps a client error to the kind recorded in the audit log. The client reports its own errors, the socket's
+    /// (`IOError` with an errno, `ChannelError`) and TLS's; anything else is `other`, described in the record.
     static func classify(_ error: any Error) -> AttemptErrorKind {
-        if let error = error as? OutboundError {
+        switch error {
+        case let error as OutboundError:
             switch error.kind {
             case .timeout: return .timeout
             case .connectionClosed, .cancelled: return .connectionReset
             case .invalidResponse: return .invalidResponse
             case .certificateNamesAnotherHost: return .tlsFailure
             }
-        }
-        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError { return .tlsFailure }
-        if let error = error as? IOError, error.errnoCode == ECONNREFUSED { return .connectRefused }
-        if let error = error as? ChannelError, case .connectTimeout = error { return .timeout }
-        let text = String(reflecting: error)
-        if text.contains("ECONNREFUSED") || text.contains("Connection refused") || text.contains("connectionRefused") {
-            return .connectRefused
-        }
-        if text.contains("NIOSSL") || text.contains("BoringSSL") || text.contains("handshake") || text.contains("certificate") {
+        case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError:
             return .tlsFailure
+        case let error as IOError:
+            switch error.errnoCode {
+            case ECONNREFUSED: return .connectRefused
+            case ETIMEDOUT: return .timeout
+            case ECONNRESET, EPIPE, ECONNABORTED: return .connectionReset
+            default: return .other
+            }
+        case let error as ChannelError:
+            switch error {
+            case .connectTimeout: return .timeout
+            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed: return .connectionReset
+            default: return .other
+            }
+        default:
+            return .other
         }
-        if text.contains("ECONNRESET") || text.contains("reset by peer") || text.contains("EPIPE") { return .connectionReset }
-        if text.contains("imeout") { return .timeout }
-        if text.contains("NIOConnectionError") || text.contains("dns") { return .connectRefused }
-        return .other
     }
 
     private static func describe(_ error: any Error, _ kind: AttemptErrorKind) -> String {
