@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 
 /// One keep-alive HTTP/1.1 connection of an ``OutboundClient``. It carries one exchange at a time: writes the
 /// request's bytes in one flush, reads the response (``ResponseParser``) keeping at most its bound of the body, and
@@ -108,7 +109,14 @@ final class OutboundConnection: ChannelInboundHandler, @unchecked Sendable {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if closedBy == nil { closedBy = error }
-        if let owner = exchange?.owner { fail(error, of: owner) }
+        if let exchange {
+            // A body without framing ends with the connection; many servers end TLS without a close_notify.
+            if exchange.parser.completedByClose(), case .uncleanShutdown? = error as? NIOSSLError {
+                finish(reusable: false)
+            } else {
+                fail(error, of: exchange.owner)
+            }
+        }
         context.close(promise: nil)
     }
 

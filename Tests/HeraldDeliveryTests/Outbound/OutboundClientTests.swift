@@ -161,9 +161,11 @@ import Testing
 
 /// Responses as servers actually frame them, read over a real connection.
 @Suite struct OutboundClientResponseTests {
-    static func send(_ client: OutboundClient, port: Int, limit: Int = 1024) async -> Result<OutboundResponse, any Error> {
+    static func send(_ client: OutboundClient, https: Bool = false, port: Int, limit: Int = 1024) async
+        -> Result<OutboundResponse, any Error>
+    {
         await withCheckedContinuation { continuation in
-            let request = OutboundClientTests.request(host: "127.0.0.1", port: port)
+            let request = OutboundClientTests.request(https: https, host: "127.0.0.1", port: port)
             _ = client.send(request, deadline: .now() + .seconds(5), responseLimit: limit) { continuation.resume(returning: $0) }
         }
     }
@@ -198,11 +200,26 @@ import Testing
     }
 
     @Test func aBodyWithoutFramingEndsWithTheConnection() async throws {
-        let server = try await ScriptedHTTPServer { _ in .raw("HTTP/1.0 500 Oops\r\n\r\nstack trace", close: true) }
+        let server = try await ScriptedHTTPServer { _ in .raw("HTTP/1.0 500 Oops\r\n\r\nstack trace", close: .yes) }
         let client = OutboundClient()
         let response = try await Self.send(client, port: server.port).get()
         #expect(response.status == 500)
         #expect(String(decoding: response.body, as: UTF8.self) == "stack trace")
+        await client.shutdown()
+        await server.stop()
+    }
+
+    @Test(arguments: [ScriptedHTTPServer.Closing.yes, .withoutTLSGoodbye])
+    func overTLSABodyWithoutFramingEndsWithTheConnection(closing: ScriptedHTTPServer.Closing) async throws {
+        let certificate = try TLSTestCertificate()
+        let server = try await ScriptedHTTPServer(tls: certificate) { _ in
+            .raw("HTTP/1.1 502 Bad Gateway\r\n\r\nupstream down", close: closing)
+        }
+        let client = OutboundClient(tlsConfiguration: try certificate.trustingClientConfiguration())
+        let result = await Self.send(client, https: true, port: server.port)
+        let response = try result.get()
+        #expect(response.status == 502)
+        #expect(String(decoding: response.body, as: UTF8.self) == "upstream down")
         await client.shutdown()
         await server.stop()
     }

@@ -12,10 +12,18 @@ final class ScriptedHTTPServer: Sendable {
     enum Reply: Sendable {
         /// A response with this status and no body.
         case status(HTTPResponseStatus)
-        /// These bytes, whatever they are; `close` closes the connection after them.
-        case raw(String, close: Bool = false)
+        /// These bytes, whatever they are, then `close`.
+        case raw(String, close: Closing = .no)
         /// Close the connection without a word.
         case hangUp
+    }
+
+    /// What happens to a connection after a raw reply.
+    enum Closing: Sendable {
+        case no
+        case yes
+        /// Close the socket under TLS, without TLS's close_notify, as many servers do.
+        case withoutTLSGoodbye
     }
 
     /// The reply to the `number`-th request (from 1) on a connection.
@@ -90,7 +98,16 @@ final class ScriptedHTTPServer: Sendable {
                 context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: head)), promise: nil)
             case .raw(let text, let close):
                 let written = context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)))
-                if close { written.whenComplete { _ in context.close(promise: nil) } }
+                switch close {
+                case .no:
+                    break
+                case .yes:
+                    written.whenComplete { _ in context.close(promise: nil) }
+                case .withoutTLSGoodbye:
+                    // Closed from the TLS handler's own context, the close goes below it, straight to the socket.
+                    let below = try? context.pipeline.syncOperations.context(handlerType: NIOSSLServerHandler.self)
+                    written.whenComplete { _ in (below ?? context).close(promise: nil) }
+                }
             }
         }
     }
