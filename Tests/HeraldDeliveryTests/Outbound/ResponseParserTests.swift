@@ -158,3 +158,87 @@ import Testing
         #expect(endless.started)
     }
 }
+
+/// Endpoints are untrusted: mangled responses, cut into random pieces, never trap the parser, and the pieces never
+/// change what it reads.
+@Suite struct ResponseParserFuzzTests {
+    /// SplitMix64: the same cases on every run.
+    struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    struct Reading: Equatable {
+        var refused: Bool
+        var complete: Bool
+        var status = 0
+        var body: [UInt8] = []
+        var retryAfter: String?
+    }
+
+    static let seeds = [
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n0\r\nT: t\r\n\r\n",
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 429 Slow\r\nRetry-After: 3\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.0 500 Oops\r\nConnection: keep-alive\r\n\r\nuntil the close",
+    ].map { Array($0.utf8) }
+
+    static func read(_ pieces: [[UInt8]], limit: Int) -> Reading {
+        var parser = ResponseParser(limit: limit)
+        do {
+            for piece in pieces {
+                var buffer = ByteBuffer(bytes: piece)
+                if case .complete = try parser.parse(&buffer) {
+                    return Reading(
+                        refused: false, complete: true, status: parser.response.status, body: parser.response.body,
+                        retryAfter: parser.response.retryAfter)
+                }
+            }
+        } catch {
+            return Reading(refused: true, complete: false)
+        }
+        return Reading(
+            refused: false, complete: false, status: parser.response.status, body: parser.response.body,
+            retryAfter: parser.response.retryAfter)
+    }
+
+    @Test func mangledResponsesReadTheSameInAnyPieces() {
+        var random = Seeded(state: 2026)
+        let alphabet = Array("\r\n:; \t0123456789aAfFzZ-,".utf8) + [0, 0xFF]
+        var (refused, complete, incomplete) = (0, 0, 0)
+        for round in 0..<3000 {
+            var bytes = Self.seeds[round % Self.seeds.count]
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let at = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: bytes[at] = alphabet.randomElement(using: &random)!
+                case 1: bytes.insert(alphabet.randomElement(using: &random)!, at: at)
+                case 2: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...6, using: &random)))
+                default: bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + 12)], at: at)
+                }
+                if bytes.isEmpty { bytes = [UInt8(ascii: "H")] }
+            }
+            var pieces: [[UInt8]] = []
+            var rest = bytes[...]
+            while !rest.isEmpty {
+                let size = Int.random(in: 1...max(1, rest.count), using: &random)
+                pieces.append(Array(rest.prefix(size)))
+                rest = rest.dropFirst(size)
+            }
+            let limit = Int.random(in: 0...8, using: &random)
+            let whole = Self.read([bytes], limit: limit)
+            let cut = Self.read(pieces, limit: limit)
+            #expect(whole == cut, "round \(round): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            if whole != cut { return }
+            if whole.refused { refused += 1 } else if whole.complete { complete += 1 } else { incomplete += 1 }
+        }
+        // The mangling reaches every outcome, so the comparison above means something.
+        #expect(refused > 200 && complete > 200 && incomplete > 100, "\(refused) \(complete) \(incomplete)")
+    }
+}
