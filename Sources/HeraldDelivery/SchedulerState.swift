@@ -16,6 +16,9 @@ struct SchedulerState {
     var leasing = false
     /// The last lease came back full: more is due, so lease again as soon as there is room.
     var moreDue = false
+    /// A poll came (a tick, or another instance's notice of new work) while a lease was under way. That lease may
+    /// have read the store before the new work was committed, so another one follows it.
+    var polledWhileLeasing = false
     var findingFIFO = false
     /// When this instance's leases and endpoint holds were last renewed, and whether a renewal is under way.
     var renewedAt: Date
@@ -41,8 +44,9 @@ struct SchedulerState {
             accept(tasks, now: now, fresh: false, &group)
         case .leaseDone(let full):
             leasing = false
-            moreDue = full
-            if full { poll(now: now, &group) }
+            moreDue = full || polledWhileLeasing
+            polledWhileLeasing = false
+            if moreDue { poll(now: now, &group) }
         case .fifoCandidates(let endpointIDs):
             findingFIFO = false
             for id in endpointIDs where !shuttingDown {
@@ -109,6 +113,7 @@ struct SchedulerState {
         case .renewed:
             renewing = false
         case .tick:
+            if leasing { polledWhileLeasing = true }
             poll(now: now, &group)
         case .wake(let endpointID):
             lanes[endpointID]?.wakeAt = nil
