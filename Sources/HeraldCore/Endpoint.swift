@@ -76,3 +76,17 @@ public struct Endpoint: Sendable, Hashable, Codable {
         return true
     }
 }
+
+extension Endpoint {
+    /// Whether a custom header name is one Herald sets itself (or that governs the connection), which an endpoint
+    /// may not set: the API refuses it, and a delivery leaves it out. Case-insensitive.
+    public static func isReservedHeader(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return reservedHeaders.contains(lower) || lower.hasPrefix("webhook-") || lower.hasPrefix("svix-")
+    }
+
+    private static let reservedHeaders: Set<String> = [
+        "host", "content-length", "content-type", "user-agent", "connection", "transfer-encoding", "te", "upgrade",
+        "keep-alive", "proxy-authorization", "proxy-connection", "trailer",
+    ]
+}

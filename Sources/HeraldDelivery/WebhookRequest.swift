@@ -15,10 +15,11 @@ enum WebhookRequest {
         secrets parsed: ParsedSecrets
     ) -> OutboundRequest {
         var writer = OutboundRequest.Writer(path: template.path, hostHeader: template.hostHeader, bodyLength: payload.count)
-        // Credentials in the URL replace an `Authorization` header of the endpoint's.
+        // Credentials in the URL replace an `Authorization` header of the endpoint's. Reserved names are left out
+        // (the API refuses them; this guards rows written before that rule).
         let credentials = template.authorization
-        for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key })
-        where !isReserved(name) && (credentials == nil || name.lowercased() != "authorization") {
+        for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) where !Endpoint.isReservedHeader(name) {
+            if credentials != nil, name.lowercased() == "authorization" { continue }
             writer.add(name, value)
         }
         if let credentials { writer.add("authorization", credentials) }
@@ -39,12 +40,5 @@ enum WebhookRequest {
             writer.add(prefix + "-signature", signature)
         }
         return writer.finish(target: target, body: payload)
-    }
-
-    /// Headers only Herald sets (the API refuses them too; this guards rows written before that rule).
-    static func isReserved(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return lower.hasPrefix("webhook-") || lower.hasPrefix("svix-") || lower == "content-type" || lower == "user-agent"
-            || lower == "host" || lower == "content-length" || lower == "transfer-encoding" || lower == "connection"
     }
 }

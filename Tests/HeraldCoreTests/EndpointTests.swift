@@ -60,4 +60,16 @@ import Testing
         let twice = once.rotated(to: "c", gracePeriod: 60, now: now.addingTimeInterval(120))
         #expect(twice.retired.map(\.key) == ["b"])
     }
+
+    @Test func headersHeraldSetsOrThatGovernTheConnectionAreReservedInAnyCase() {
+        for name in [
+            "Host", "content-length", "Content-Type", "USER-AGENT", "Transfer-Encoding", "TE", "Keep-Alive",
+            "webhook-signature", "Svix-Id", "proxy-authorization",
+        ] {
+            #expect(Endpoint.isReservedHeader(name), "\(name)")
+        }
+        for name in ["Authorization", "X-Team", "webhook", "svixid", "hostname"] {
+            #expect(!Endpoint.isReservedHeader(name), "\(name)")
+        }
+    }
 }

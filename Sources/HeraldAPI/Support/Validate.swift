@@ -100,21 +100,13 @@ enum Validate {
         }
     }
 
-    /// Header names Herald sets itself and clients may not override.
-    static let reservedHeaderPrefixes = ["webhook-", "svix-"]
-    static let reservedHeaders: Set<String> = [
-        "host", "content-length", "content-type", "user-agent", "connection", "transfer-encoding", "te", "upgrade",
-        "keep-alive", "proxy-authorization", "proxy-connection", "trailer",
-    ]
-
     static func headers(_ headers: [String: String], _ field: String = "headers") throws {
         let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
         for (name, value) in headers {
-            let lower = name.lowercased()
             guard !name.isEmpty, name.allSatisfy(tokenCharacters.contains) else {
                 throw ValidationError(["body", field, name], "Not a valid header name")
             }
-            guard !reservedHeaders.contains(lower), !reservedHeaderPrefixes.contains(where: lower.hasPrefix) else {
+            guard !Endpoint.isReservedHeader(name) else {
                 throw ValidationError(["body", field, name], "This header is set by Herald and cannot be overridden")
             }
             guard !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
