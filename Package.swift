@@ -127,6 +127,7 @@ let package = Package(
                 "HeraldStore",
                 "HeraldPostgres",
                 "HeraldCore",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

@@ -28,6 +28,8 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         self.path = path
+        // Before the pool opens its connections: they write the log through it.
+        SQLiteWALWriteCoalescing.install()
         pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB switches the writer to synchronous=NORMAL in WAL mode after `prepareDatabase`; with NORMAL a
         // commit is not fsynced and can be lost with the machine. Herald answers 202 only after the fsync.
