@@ -35,6 +35,13 @@ import Testing
                 let accepted = try await api.request(.get, "/api/v1/app", token: nil, headers: [.authorization: header])
                 #expect(accepted.status == .ok, "\(header)")
             }
+            // Two Authorization headers are ambiguous, even when both carry the valid token.
+            var twice = HTTPFields()
+            twice.append(HTTPField(name: .authorization, value: "Bearer \(TestAPI.adminToken)"))
+            twice.append(HTTPField(name: .authorization, value: "Bearer \(TestAPI.adminToken)"))
+            expectError(
+                try await api.request(.get, "/api/v1/app", token: nil, headers: twice), .unauthorized,
+                code: "authentication_failed")
             expectError(
                 try await api.request(.get, "/api/v1/openapi.yaml", token: nil), .unauthorized, code: "authentication_failed")
             // Nothing was created by the refused POST.

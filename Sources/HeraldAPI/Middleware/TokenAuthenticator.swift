@@ -30,9 +30,11 @@ final class TokenAuthenticator: Sendable {
         return stored.id
     }
 
+    /// Compares two hashes in time that depends only on their lengths, without copying them.
     private static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
-        let (a, b) = (Array(left.utf8), Array(right.utf8))
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        guard left.utf8.count == right.utf8.count else { return false }
+        var difference: UInt8 = 0
+        for (a, b) in zip(left.utf8, right.utf8) { difference |= a ^ b }
+        return difference == 0
     }
 }
