@@ -83,6 +83,7 @@ let package = Package(
                 "HeraldCore",
                 "HeraldStore",
                 "WebhookSignature",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

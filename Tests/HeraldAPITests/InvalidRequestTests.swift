@@ -68,6 +68,11 @@ struct OddRequest: Sendable, CustomTestStringConvertible {
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a"}"#, at: "body", "payload"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"payload":{}}"#, at: "body", "eventType"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a b","payload":{}}"#, at: "body", "eventType"),
+        InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"café","payload":{}}"#, at: "body", "eventType"),
+        InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a\r\nb","payload":{}}"#, at: "body", "eventType"),
+        InvalidRequest(
+            .post, "/api/v1/app/acme/msg", "{\"eventType\":\"\(String(repeating: "a", count: 257))\",\"payload\":{}}",
+            at: "body", "eventType"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":{},"channels":[]}"#, at: "body", "channels"),
         InvalidRequest(
             .post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":{},"payloadRetentionPeriod":0}"#,

@@ -73,4 +73,26 @@ import Testing
             #expect(StrictJSON.scan(body).error != nil, "\(bytes)")
         }
     }
+
+    /// Strings are scanned in runs of plain text: what ends a run (quote, escape, control character, non-ASCII byte,
+    /// the end of the body) must be checked wherever it falls, first byte or last.
+    @Test func whatEndsARunOfPlainTextIsCheckedWhereverItFalls() {
+        let run = String(repeating: "abcdefgh", count: 40)
+        for text in ["", run, "\\\"" + run, run + "\\n", run + "é" + run, "\\u0041" + run + "\\/"] {
+            let body = Array("{\"eventType\":\"a\",\"payload\":{\"s\":\"\(text)\"}}".utf8)
+            #expect(StrictJSON.scan(body).error == nil, "\(text)")
+            let fields = CommonShapeReader.read(body)
+            #expect(fields?.payload.map { Array(body[$0]) } == Array("{\"s\":\"\(text)\"}".utf8), "\(text)")
+        }
+        for text in [run + "\t", "\t" + run, run + "\\x", run + "\\u12", run + "\u{7F}\u{01}"] {
+            let body = Array("{\"eventType\":\"a\",\"payload\":{\"s\":\"\(text)\"}}".utf8)
+            #expect(StrictJSON.scan(body).error != nil, "\(text)")
+        }
+        for unterminated in ["{\"s\":\"" + run, "{\"s\":\"" + run + "\\", "{\"" + run] {
+            #expect(StrictJSON.scan(Array(unterminated.utf8)).error != nil, "\(unterminated)")
+        }
+        // A name that escapes is left to the decoder; one that ends the body is no common shape.
+        #expect(CommonShapeReader.read(Array("{\"eventType\":\"a\\u0041\",\"payload\":{}}".utf8)) == nil)
+        #expect(CommonShapeReader.read(Array("{\"eventType\":\"\(run)".utf8)) == nil)
+    }
 }

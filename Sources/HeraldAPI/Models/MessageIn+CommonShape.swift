@@ -93,11 +93,8 @@ struct CommonShapeReader {
     private mutating func string() -> String? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = index
-        while let byte = current, byte != UInt8(ascii: "\"") {
-            if byte == UInt8(ascii: "\\") { return nil }
-            index += 1
-        }
-        guard current != nil else { return nil }
+        index = JSONByteRuns.toQuoteOrBackslash(in: bytes, from: index)
+        guard current == UInt8(ascii: "\"") else { return nil }
         defer { index += 1 }
         return String(validating: bytes[start..<index], as: UTF8.self)
     }
@@ -134,7 +131,11 @@ struct CommonShapeReader {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                while let inner = current, inner != UInt8(ascii: "\"") { index += inner == UInt8(ascii: "\\") ? 2 : 1 }
+                while true {
+                    index = JSONByteRuns.toQuoteOrBackslash(in: bytes, from: index)
+                    guard current == UInt8(ascii: "\\") else { break }
+                    index += 2
+                }
                 index += 1
                 if depth == 0 { return }
                 continue

@@ -112,7 +112,9 @@ struct StrictJSON {
 
     private mutating func string() -> Bool {
         index += 1
-        while let byte = current {
+        while true {
+            index = JSONByteRuns.plainText(in: bytes, from: index)
+            guard let byte = current else { return false }
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
@@ -141,7 +143,6 @@ struct StrictJSON {
                 index += 1
             }
         }
-        return false
     }
 
     /// The length of the well-formed UTF-8 sequence at `start` (Unicode Table 3-7: no overlong forms, surrogates

@@ -4,11 +4,20 @@ import WebhookSignature
 
 /// Field rules shared by the request models. Each throws a ``ValidationError`` naming the field.
 enum Validate {
-    private static let identifierCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+    /// Checked byte by byte: every allowed character is one ASCII byte, so a valid identifier's UTF-8 length is its
+    /// length in characters (a `Set<Character>` lookup hashes each character, a grapheme cluster).
+    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            true
+        default: false
+        }
+    }
 
     /// uids, event type names and channels: `^[a-zA-Z0-9\-_.]+$`, at most `maximum` characters.
     static func identifier(_ value: String, _ field: [String], maximum: Int = 256) throws {
-        guard !value.isEmpty, value.count <= maximum, value.allSatisfy(identifierCharacters.contains) else {
+        guard !value.isEmpty, value.utf8.count <= maximum, value.utf8.allSatisfy(isIdentifierByte) else {
             throw ValidationError(
                 ["body"] + field,
                 "Must be 1 to \(maximum) characters of letters, digits, '-', '_' or '.'"
