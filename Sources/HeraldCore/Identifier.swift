@@ -22,14 +22,14 @@ public enum Identifier {
         return make(prefix: prefix, milliseconds: milliseconds, using: &generator)
     }
 
-    /// The system's random bits for one id, in one call: `SystemRandomNumberGenerator` makes a system call per
-    /// 64-bit draw, and an id takes two (1.5% of the CPU of a message create).
+    /// The system's random bits for one id, taken from ``RandomReserve``: `SystemRandomNumberGenerator` makes a
+    /// system call per 64-bit draw, and an id takes two (1.5% of the CPU of a message create).
     struct TwoDraws: RandomNumberGenerator {
-        private var draws: (UInt64, UInt64) = (0, 0)
+        private var draws: (UInt64, UInt64)
         private var used = 0
 
         init() {
-            withUnsafeMutableBytes(of: &draws) { arc4random_buf($0.baseAddress!, $0.count) }
+            draws = RandomReserve.shared.take()
         }
 
         mutating func next() -> UInt64 {

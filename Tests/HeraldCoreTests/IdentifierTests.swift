@@ -48,4 +48,13 @@ import Testing
         #expect(Set(draws).count == 5)
         #expect(!draws.contains(0))
     }
+
+    @Test func theReserveNeverHandsOutTheSameBitsTwice() {
+        // 3,000 pairs: the 4 KiB reserve (256 pairs) is drawn again eleven times on the way.
+        let words = (0..<3_000).flatMap { _ in
+            let (a, b) = RandomReserve.shared.take()
+            return [a, b]
+        }
+        #expect(Set(words).count == words.count)
+    }
 }
