@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// Random bits for ids, drawn from the system's generator 4 KiB at a time: a message create needs 128 bits, and a
 /// system call for each (`arc4random_buf` is `getrandom` on glibc) cost more than the rest of making the id. Every
