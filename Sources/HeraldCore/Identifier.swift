@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Makes Herald's resource ids: a prefix (`app_`, `ep_`, `msg_`, `atmpt_`) followed by 22 base62 characters
 /// that encode 48 bits of milliseconds since 1970 and 80 random bits, so ids sort by creation time.
 public enum Identifier {
