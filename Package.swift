@@ -38,9 +38,15 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Process-wide SQLite settings that only C can make (see ProcessConfiguration.c).
+        .target(
+            name: "CHeraldSQLite",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         .target(
             name: "HeraldStore",
             dependencies: [
+                "CHeraldSQLite",
                 "HeraldCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -125,6 +131,7 @@ let package = Package(
         .testTarget(
             name: "HeraldStoreTests",
             dependencies: [
+                "CHeraldSQLite",
                 "HeraldStore",
                 "HeraldPostgres",
                 "HeraldCore",
