@@ -70,7 +70,7 @@ struct Serve: AsyncParsableCommand {
         let host = settings.server.host
         let port = settings.server.port
         var app = Application(
-            router: router,
+            responder: HeraldResponder(router),
             configuration: .init(address: .hostname(host, port: port), serverName: "Herald/\(Herald.version)"),
             onServerRunning: { _ in
                 FileHandle.standardError.write(Data("Herald listening on http://\(host):\(port) (\(opened.location))\n".utf8))

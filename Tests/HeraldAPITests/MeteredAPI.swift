@@ -25,7 +25,7 @@ enum MeteredAPI {
             metrics: factory,
             prometheus: registry
         )
-        return try await Application(router: router).test(.router) { client in
+        return try await Application(responder: HeraldResponder(router)).test(.router) { client in
             try await body(TestAPI(client: client, store: store), registry)
         }
     }

@@ -27,7 +27,7 @@ import Testing
         let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path, cipher: .random())
         let router = HeraldRouter.make(
             store: store, configuration: TestAPI.configuration, delivery: StoreOnlyResend(store: store))
-        try await Hummingbird.Application(router: router).test(.router) { client in
+        try await Hummingbird.Application(responder: HeraldResponder(router)).test(.router) { client in
             try await body(TestAPI(client: client, store: store))
         }
     }

@@ -22,7 +22,7 @@ struct TestAPI: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path, cipher: .random())
-        let app = Application(router: HeraldRouter.make(store: store, configuration: configuration))
+        let app = Application(responder: HeraldResponder(HeraldRouter.make(store: store, configuration: configuration)))
         return try await app.test(.router) { client in
             try await body(TestAPI(client: client, store: store))
         }
