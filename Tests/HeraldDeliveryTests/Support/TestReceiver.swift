@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -153,20 +154,36 @@ struct ReceiverReply: Sendable {
 }
 
 /// Runs a receiver for the duration of `body` and stops it afterwards.
+///
+/// It stops with a graceful shutdown, not by cancelling the server: a cancelled server can leave a connection it had
+/// accepted but not yet served, and NIO stops the process on that connection (apple/swift-nio#3481; it happened here
+/// to a test whose hanging endpoint was still being connected to). The shutdown closes the listening socket first;
+/// requests still open after a second (the `hang` replies) are then cancelled.
 func withTestReceiver<T>(_ body: (TestReceiver) async throws -> T) async throws -> T {
     let receiver = TestReceiver()
+    let logger = Logger(label: "test-receiver", factory: { _ in SwiftLogNoOpLogHandler() })
     let app = Application(
         responder: CallbackResponder { (request: Request, _: BasicRequestContext) in
             try await receiver.respond(to: request)
         },
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in receiver.started(port: channel.localAddress?.port ?? 0) },
-        logger: Logger(label: "test-receiver", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: logger
     )
+    var configuration = ServiceGroupConfiguration(services: [app], logger: logger)
+    configuration.maximumGracefulShutdownDuration = .seconds(1)
+    let server = ServiceGroup(configuration: configuration)
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.run() }
-        defer { group.cancelAll() }
-        try await eventually("the receiver is listening", timeout: .seconds(10)) { receiver.port != 0 }
-        return try await body(receiver)
+        group.addTask { try await server.run() }
+        let result: Result<T, any Error>
+        do {
+            try await eventually("the receiver is listening", timeout: .seconds(10)) { receiver.port != 0 }
+            result = .success(try await body(receiver))
+        } catch {
+            result = .failure(error)
+        }
+        await server.triggerGracefulShutdown()
+        try await group.waitForAll()
+        return try result.get()
     }
 }
