@@ -36,10 +36,7 @@ struct SQLiteDirect {
     static func query<T>(_ statement: Statement, _ values: [Value], _ decode: (Columns) -> T) throws -> [T] {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
+        defer { sqlite3_reset(handle) }
         guard Int(sqlite3_bind_parameter_count(handle)) == values.count else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "wrong number of arguments", sql: statement.sql)
         }
@@ -85,10 +82,10 @@ struct SQLiteDirect {
 
     /// Binds `values[offset...]` to the statement's parameters and runs `body` while they are bound.
     ///
-    /// Text and blobs are bound in place (`SQLITE_STATIC`) inside the closures that lend their bytes. `body` runs
-    /// innermost and unbinds them before those closures return; when a bind fails, `query` unbinds. Letting SQLite
-    /// copy each value instead (a 1 KiB payload among them) cost an allocation, a copy and a free per value, on the
-    /// writer thread.
+    /// Text and blobs are bound in place (`SQLITE_STATIC`) inside the closures that lend their bytes. Every
+    /// parameter is unbound before those closures return: after `body`, which runs innermost, or when a bind fails.
+    /// Letting SQLite copy each value instead (a 1 KiB payload among them) cost an allocation, a copy and a free per
+    /// value, on the writer thread.
     private static func bound<R>(
         _ values: [Value],
         from offset: Int,
@@ -125,8 +122,13 @@ struct SQLiteDirect {
         return try next()
     }
 
+    /// Throws SQLite's error for a failed bind, after unbinding what the earlier binds lent.
     private static func check(_ code: Int32, _ statement: Statement) throws {
-        guard code == SQLITE_OK else { throw error(code, statement) }
+        guard code == SQLITE_OK else {
+            let failure = error(code, statement)
+            sqlite3_clear_bindings(statement.sqliteStatement)
+            throw failure
+        }
     }
 
     private static func error(_ code: Int32, _ statement: Statement) -> DatabaseError {

@@ -2,7 +2,6 @@ import CHeraldSQLite
 import Foundation
 import GRDB
 import GRDBSQLite
-import HeraldCore
 import Testing
 
 @testable import HeraldStore
