@@ -54,7 +54,8 @@ public enum HeraldRouter {
         directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
         var candidates = directories.map { $0.appendingPathComponent(resource) }
         // A development checkout: the source file itself.
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources/openapi.yaml"))
+        candidates.append(
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources/openapi.yaml"))
         for candidate in candidates {
             if let text = try? String(contentsOf: candidate, encoding: .utf8) { return text }
         }

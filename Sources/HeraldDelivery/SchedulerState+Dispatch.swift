@@ -211,7 +211,8 @@ extension SchedulerState {
         flushing = true
         let batch = outcomes
         outcomes = DeliveryOutcomes()
-        let keys = batch.attempts.map { DeliveryKey(messageID: $0.attempt.messageID, endpointID: $0.attempt.endpointID) }
+        let keys =
+            batch.attempts.map { DeliveryKey(messageID: $0.attempt.messageID, endpointID: $0.attempt.endpointID) }
             + batch.releases.map(\.key)
         let scheduler = self.scheduler
         group.addTask {
@@ -266,10 +267,12 @@ extension DeliveryScheduler {
             await events.publish(batch.operational)
             return unfinished
         } catch is CancellationError {
-            logger.warning("Delivery outcomes not recorded: the engine was cancelled", metadata: ["attempts": "\(batch.attempts.count)"])
+            logger.warning(
+                "Delivery outcomes not recorded: the engine was cancelled", metadata: ["attempts": "\(batch.attempts.count)"])
         } catch {
             // Unrecorded deliveries keep their lease and are sent again when it expires: at least once.
-            logger.error("Recording delivery outcomes failed", metadata: ["error": "\(error)", "attempts": "\(batch.attempts.count)"])
+            logger.error(
+                "Recording delivery outcomes failed", metadata: ["error": "\(error)", "attempts": "\(batch.attempts.count)"])
         }
         return []
     }

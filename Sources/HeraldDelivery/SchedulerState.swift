@@ -265,7 +265,8 @@ struct SchedulerState {
             } catch is CancellationError {
                 scheduler.send(.loadFailed(endpointID: endpointID, gone: false))
             } catch {
-                scheduler.logger.error("Loading an endpoint failed", metadata: ["endpoint": "\(endpointID)", "error": "\(error)"])
+                scheduler.logger.error(
+                    "Loading an endpoint failed", metadata: ["endpoint": "\(endpointID)", "error": "\(error)"])
                 scheduler.send(.loadFailed(endpointID: endpointID, gone: false))
             }
         }

@@ -18,7 +18,9 @@ extension PostgresStore {
             let mark = query.bind(messageID)
             query.filter("d.message_id = \(mark)")
             let destinations = try await query.fetch(connection, page, logger: logger).map {
-                MessageDestination(endpoint: try Endpoint(postgresRow: $0, columns: secretColumns), delivery: try Delivery(postgresPrefixedRow: $0))
+                MessageDestination(
+                    endpoint: try Endpoint(postgresRow: $0, columns: secretColumns),
+                    delivery: try Delivery(postgresPrefixedRow: $0))
             }
             return Page(fetched: destinations, request: page, key: \.endpoint.id)
         }

@@ -1,6 +1,6 @@
+import CoreMetrics
 import Foundation
 import HeraldCore
-import CoreMetrics
 import Metrics
 
 /// A ``Store`` that times every call of the store it wraps, for either backend.

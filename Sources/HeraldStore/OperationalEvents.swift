@@ -59,7 +59,9 @@ public struct OperationalEvent: Sendable {
     }
 
     public static func endpoint(_ type: String, _ endpoint: Endpoint) -> OperationalEvent {
-        make(type, applicationID: endpoint.applicationID, data: EndpointData(appId: endpoint.applicationID, endpointId: endpoint.id, endpointUid: endpoint.uid))
+        make(
+            type, applicationID: endpoint.applicationID,
+            data: EndpointData(appId: endpoint.applicationID, endpointId: endpoint.id, endpointUid: endpoint.uid))
     }
 
     public static func endpointDisabled(_ endpoint: Endpoint, failingSince: Date?) -> OperationalEvent {
@@ -122,7 +124,8 @@ public final class OperationalEvents: Sendable {
                 )
             }
         } catch {
-            logger.warning("Publishing operational events failed", metadata: ["error": "\(error)", "application": "\(application)"])
+            logger.warning(
+                "Publishing operational events failed", metadata: ["error": "\(error)", "application": "\(application)"])
         }
     }
 

@@ -107,19 +107,24 @@ extension SQLiteStore {
             let nowMilliseconds = Column.milliseconds(now)
             for recorded in outcomes.attempts {
                 let attempt = recorded.attempt
-                try SQLiteDirect.run(insertAttempt, [
-                    .text(attempt.id), .text(attempt.messageID), .text(attempt.endpointID), .text(attempt.applicationID),
-                    .text(attempt.url), .integer(Int64(attempt.status.rawValue)), .integer(Int64(attempt.responseStatusCode)),
-                    .text(attempt.response), .integer(Int64(attempt.durationMilliseconds)),
-                    .integer(Int64(attempt.trigger.rawValue)), .text(attempt.errorKind), .integer(Int64(attempt.attemptNumber)),
-                    .integer(Column.milliseconds(attempt.createdAt)),
-                ])
-                func update(_ status: DeliveryStatus, nextAttemptAt: Date?) throws {
-                    try SQLiteDirect.run(updateDelivery, [
-                        .integer(Int64(status.rawValue)), .integer(attempt.trigger == .scheduled ? 1 : 0),
-                        .integer(Column.milliseconds(nextAttemptAt)), .integer(nowMilliseconds), .text(attempt.messageID),
-                        .text(attempt.endpointID),
+                try SQLiteDirect.run(
+                    insertAttempt,
+                    [
+                        .text(attempt.id), .text(attempt.messageID), .text(attempt.endpointID), .text(attempt.applicationID),
+                        .text(attempt.url), .integer(Int64(attempt.status.rawValue)), .integer(Int64(attempt.responseStatusCode)),
+                        .text(attempt.response), .integer(Int64(attempt.durationMilliseconds)),
+                        .integer(Int64(attempt.trigger.rawValue)), .text(attempt.errorKind),
+                        .integer(Int64(attempt.attemptNumber)),
+                        .integer(Column.milliseconds(attempt.createdAt)),
                     ])
+                func update(_ status: DeliveryStatus, nextAttemptAt: Date?) throws {
+                    try SQLiteDirect.run(
+                        updateDelivery,
+                        [
+                            .integer(Int64(status.rawValue)), .integer(attempt.trigger == .scheduled ? 1 : 0),
+                            .integer(Column.milliseconds(nextAttemptAt)), .integer(nowMilliseconds), .text(attempt.messageID),
+                            .text(attempt.endpointID),
+                        ])
                 }
                 switch recorded.next {
                 case .succeeded:
@@ -219,13 +224,16 @@ extension SQLiteStore {
                     INSERT INTO delivery (message_id, endpoint_id, app_id, status, fifo, next_attempt_at, created_at, updated_at)
                     VALUES (?, ?, ?, 2, ?, NULL, ?, ?) ON CONFLICT DO NOTHING
                     """,
-                arguments: [message.id, endpoint.id, applicationID, endpoint.fifo, Column.milliseconds(now), Column.milliseconds(now)]
+                arguments: [
+                    message.id, endpoint.id, applicationID, endpoint.fifo, Column.milliseconds(now), Column.milliseconds(now),
+                ]
             )
-            let attempts = try Int.fetchOne(
-                db,
-                sql: "SELECT attempt_count FROM delivery WHERE message_id = ? AND endpoint_id = ?",
-                arguments: [message.id, endpoint.id]
-            ) ?? 0
+            let attempts =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT attempt_count FROM delivery WHERE message_id = ? AND endpoint_id = ?",
+                    arguments: [message.id, endpoint.id]
+                ) ?? 0
             let task = DeliveryTask(
                 messageID: message.id,
                 endpointID: endpoint.id,
@@ -274,10 +282,12 @@ extension SQLiteStore {
         let untilMilliseconds = Column.milliseconds(until)
         let nowMilliseconds = Column.milliseconds(now)
         return try rows.map { row in
-            try SQLiteDirect.run(statement, [
-                .text(owner), .integer(untilMilliseconds), .integer(nowMilliseconds), .text(row.messageID),
-                .text(row.endpointID),
-            ])
+            try SQLiteDirect.run(
+                statement,
+                [
+                    .text(owner), .integer(untilMilliseconds), .integer(nowMilliseconds), .text(row.messageID),
+                    .text(row.endpointID),
+                ])
             return DeliveryTask(
                 messageID: row.messageID,
                 endpointID: row.endpointID,

@@ -13,7 +13,8 @@ extension SQLiteStore {
                     guard row["completed"] as Bool else { return .inProgress }
                     let body: Data? = row["body"]
                     return .completed(
-                        StoredResponse(status: row["status_code"], contentType: row["content_type"], body: [UInt8](body ?? Data()))
+                        StoredResponse(
+                            status: row["status_code"], contentType: row["content_type"], body: [UInt8](body ?? Data()))
                     )
                 }
                 try db.execute(sql: "DELETE FROM idempotency_key WHERE key = ?", arguments: [key])

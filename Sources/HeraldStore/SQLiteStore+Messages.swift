@@ -30,11 +30,13 @@ extension SQLiteStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 )
-                try SQLiteDirect.run(statement, [
-                    .text(message.id), .text(applicationID), .text(message.eventType), .text(message.eventID),
-                    .text(try Column.json(message.channels)), .text(try Column.json(message.tags)), .blob(new.payload),
-                    .integer(Column.milliseconds(message.payloadExpiresAt)), .integer(createdAt),
-                ])
+                try SQLiteDirect.run(
+                    statement,
+                    [
+                        .text(message.id), .text(applicationID), .text(message.eventType), .text(message.eventID),
+                        .text(try Column.json(message.channels)), .text(try Column.json(message.tags)), .blob(new.payload),
+                        .integer(Column.milliseconds(message.payloadExpiresAt)), .integer(createdAt),
+                    ])
             }
             for channel in Set(new.channels ?? []) {
                 try db.cachedStatement(sql: "INSERT INTO message_channel (app_id, channel, message_id) VALUES (?, ?, ?)")
@@ -54,18 +56,22 @@ extension SQLiteStore {
             where endpoint.accepts(eventType: new.eventType, messageChannels: new.channels) {
                 // An endpoint whose circuit is open gets its delivery pending until the circuit lets a probe through.
                 if let deferred = handoff?.deferredUntil(endpoint.id), deferred > now {
-                    try SQLiteDirect.run(insertDelivery, [
-                        .text(message.id), .text(endpoint.id), .text(applicationID), .integer(1),
-                        .integer(endpoint.fifo ? 1 : 0), .integer(Column.milliseconds(deferred)), .null, .null,
-                        .integer(createdAt), .integer(createdAt),
-                    ])
+                    try SQLiteDirect.run(
+                        insertDelivery,
+                        [
+                            .text(message.id), .text(endpoint.id), .text(applicationID), .integer(1),
+                            .integer(endpoint.fifo ? 1 : 0), .integer(Column.milliseconds(deferred)), .null, .null,
+                            .integer(createdAt), .integer(createdAt),
+                        ])
                     continue
                 }
-                try SQLiteDirect.run(insertDelivery, [
-                    .text(message.id), .text(endpoint.id), .text(applicationID), .integer(handoff == nil ? 1 : 3),
-                    .integer(endpoint.fifo ? 1 : 0), .integer(createdAt), .text(handoff?.owner), .integer(leaseExpiry),
-                    .integer(createdAt), .integer(createdAt),
-                ])
+                try SQLiteDirect.run(
+                    insertDelivery,
+                    [
+                        .text(message.id), .text(endpoint.id), .text(applicationID), .integer(handoff == nil ? 1 : 3),
+                        .integer(endpoint.fifo ? 1 : 0), .integer(createdAt), .text(handoff?.owner), .integer(leaseExpiry),
+                        .integer(createdAt), .integer(createdAt),
+                    ])
                 tasks.append(
                     DeliveryTask(
                         messageID: message.id,

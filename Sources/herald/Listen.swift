@@ -24,7 +24,8 @@ struct Listen: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one (printed at start).") var port: Int = Listen.defaultPort
     @Option(
         name: .customLong("secret"),
-        help: "The endpoint's secret, whsec_… (HMAC) or whpk_… (Ed25519 public key); repeat for several. Env \(SignatureCheck.secretVariable). Without one, deliveries are printed unverified."
+        help:
+            "The endpoint's secret, whsec_… (HMAC) or whpk_… (Ed25519 public key); repeat for several. Env \(SignatureCheck.secretVariable). Without one, deliveries are printed unverified."
     )
     var secrets: [String] = []
     @Option(help: "HTTP status to answer each delivery with (200-599), e.g. 500 to watch retries.") var status: Int = 204

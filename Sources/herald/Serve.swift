@@ -56,7 +56,8 @@ struct Serve: AsyncParsableCommand {
 
         var delivery = settings.delivery
         delivery.instanceID = try self.store.instanceID(values)
-        let scheduler = settings.deliveryEnabled
+        let scheduler =
+            settings.deliveryEnabled
             ? DeliveryScheduler(store: store, configuration: delivery, logger: logger, metrics: metrics) : nil
         let router = HeraldRouter.make(
             store: store,

@@ -105,7 +105,8 @@ enum TokenIssuer {
     /// A table of tokens, one line each after a header line, or a sentence when there are none.
     static func table(_ tokens: [APIToken]) -> String {
         guard !tokens.isEmpty else { return "No API tokens.\n" }
-        let rows = [["ID", "NAME", "CREATED", "STATE"]]
+        let rows =
+            [["ID", "NAME", "CREATED", "STATE"]]
             + tokens.map { token in
                 [token.id, token.name, timestamp(token.createdAt), token.revokedAt.map { "revoked \(timestamp($0))" } ?? "live"]
             }

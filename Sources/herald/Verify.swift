@@ -19,7 +19,8 @@ struct Verify: AsyncParsableCommand {
 
     @Option(
         name: .customLong("secret"),
-        help: "The endpoint's secret: whsec_… (HMAC) or whpk_… (Ed25519 public key). Repeat for old and new. Env \(SignatureCheck.secretVariable)."
+        help:
+            "The endpoint's secret: whsec_… (HMAC) or whpk_… (Ed25519 public key). Repeat for old and new. Env \(SignatureCheck.secretVariable)."
     )
     var secrets: [String] = []
     @Option(help: "File holding the raw request body, or - for standard input.") var payload: String

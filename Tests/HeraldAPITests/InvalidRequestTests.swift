@@ -57,7 +57,8 @@ struct OddRequest: Sendable, CustomTestStringConvertible {
         InvalidRequest(
             .put, "/api/v1/app/acme/endpoint/hook/headers", #"{"headers":{"X-A":"a\nb"}}"#, at: "body", "headers", "X-A"),
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":[1]}"#, at: "body", "payload"),
-        InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":{},"eventId":"e\u0007"}"#, at: "body", "eventId"),
+        InvalidRequest(
+            .post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":{},"eventId":"e\u0007"}"#, at: "body", "eventId"),
         // No text field takes a NUL (PostgreSQL cannot store one); only a message's payload may carry it.
         InvalidRequest(.post, "/api/v1/app/acme/msg", #"{"eventType":"a","payload":{},"eventId":"e\u0000"}"#, at: "body"),
         InvalidRequest(.post, "/api/v1/app", #"{"name":"A\u0000"}"#, at: "body"),

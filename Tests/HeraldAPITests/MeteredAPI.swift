@@ -65,11 +65,12 @@ extension Array where Element == PrometheusSample {
 
     /// The names of every metric family (histogram series folded into their family).
     var families: Set<String> {
-        Set(map { sample in
-            for suffix in ["_bucket", "_sum", "_count"] where sample.name.hasSuffix(suffix) {
-                return String(sample.name.dropLast(suffix.count))
-            }
-            return sample.name
-        })
+        Set(
+            map { sample in
+                for suffix in ["_bucket", "_sum", "_count"] where sample.name.hasSuffix(suffix) {
+                    return String(sample.name.dropLast(suffix.count))
+                }
+                return sample.name
+            })
     }
 }

@@ -26,7 +26,8 @@ import Testing
             let requests = "herald_api_requests_total"
             #expect(samples.value(requests, ["method": "POST", "route": "/api/v1/app/{app_id}/msg", "status": "202"]) == 3)
             #expect(samples.value(requests, ["method": "POST", "route": "/api/v1/app", "status": "201"]) == 1)
-            #expect(samples.value(requests, ["method": "GET", "route": "/api/v1/app/{app_id}/msg/{msg_id}", "status": "200"]) == 1)
+            #expect(
+                samples.value(requests, ["method": "GET", "route": "/api/v1/app/{app_id}/msg/{msg_id}", "status": "200"]) == 1)
             #expect(samples.value(requests, ["method": "GET", "route": "/api/v1/app/{app_id}", "status": "404"]) == 1)
             #expect(samples.value(requests, ["method": "GET", "route": "unmatched", "status": "404"]) == 1)
             #expect(samples.value(requests, ["method": "GET", "route": "/api/v1/app", "status": "401"]) == 1)

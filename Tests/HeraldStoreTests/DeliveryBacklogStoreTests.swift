@@ -9,7 +9,9 @@ import Testing
         try await withStore(kind) { store, _ in
             try await store.ping()
             let backlog = try await store.deliveryBacklog(now: fixedNow)
-            #expect(backlog == DeliveryBacklog(unfinished: 0, due: 0, oldestDueAt: nil, openCircuitEndpoints: 0, disabledEndpoints: 0))
+            #expect(
+                backlog == DeliveryBacklog(unfinished: 0, due: 0, oldestDueAt: nil, openCircuitEndpoints: 0, disabledEndpoints: 0)
+            )
         }
     }
 
@@ -24,7 +26,8 @@ import Testing
             _ = try await store.insertEndpoint(makeEndpoint(application: app.id, disabled: true))
             let created = fixedNow
             for offset in 0..<2 {
-                _ = try await store.createMessage(application: app.id, makeMessage(), now: created.addingTimeInterval(Double(offset)))
+                _ = try await store.createMessage(
+                    application: app.id, makeMessage(), now: created.addingTimeInterval(Double(offset)))
             }
 
             // Two messages to two enabled endpoints; the disabled endpoint got none.

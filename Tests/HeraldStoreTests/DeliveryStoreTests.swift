@@ -17,7 +17,8 @@ import Testing
             #expect(second.count == 2)
             #expect(Set(first.map(\.key)).isDisjoint(with: second.map(\.key)))
             // A lease held by a process that died expires and the delivery is due again.
-            let later = try await store.leaseDueDeliveries(owner: "c", now: now.addingTimeInterval(61), leaseDuration: 60, limit: 10)
+            let later = try await store.leaseDueDeliveries(
+                owner: "c", now: now.addingTimeInterval(61), leaseDuration: 60, limit: 10)
             #expect(later.count == 5)
         }
     }

@@ -11,7 +11,8 @@ import Testing
             let message = try await store.createMessage(application: app.id, makeMessage(), now: Date())
             let reopened = try SQLiteStore(path: path, cipher: storeTestCipher)
             #expect(try await reopened.message(application: "acme", message.id).payload == makeMessage().payload)
-            let destinations = try await reopened.messageDestinations(application: "acme", message: message.id, PageRequest(order: .ascending))
+            let destinations = try await reopened.messageDestinations(
+                application: "acme", message: message.id, PageRequest(order: .ascending))
             #expect(destinations.items.count == 1)
         }
     }

@@ -102,7 +102,8 @@ import Testing
                 try await store.messages(application: app.id, filter: MessageFilter(), $0)
             }
             #expect(Set(listed.items.map(\.id)) == created)
-            #expect(try await store.endpointStats(application: app.id, endpoint: endpoint.id, since: nil, until: nil).pending == 400)
+            #expect(
+                try await store.endpointStats(application: app.id, endpoint: endpoint.id, since: nil, until: nil).pending == 400)
         }
     }
 
@@ -142,7 +143,8 @@ import Testing
             await #expect(throws: HeraldError.self) { try await store.message(application: b.id, message.id) }
             await #expect(throws: HeraldError.self) { try await store.deleteEndpoint(application: b.id, endpointA.id) }
             #expect(try await store.endpoint(application: "b", "shared").id == endpointB.id)
-            let destinations = try await store.messageDestinations(application: a.id, message: message.id, PageRequest(order: .ascending))
+            let destinations = try await store.messageDestinations(
+                application: a.id, message: message.id, PageRequest(order: .ascending))
             #expect(destinations.items.map(\.endpoint.id) == [endpointA.id])
             #expect(try await store.endpointStats(application: b.id, endpoint: endpointB.id, since: nil, until: nil).pending == 0)
         }

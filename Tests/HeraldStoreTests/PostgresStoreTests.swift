@@ -135,7 +135,10 @@ struct PostgresStoreTests {
                 #expect(await fromB.next() == nil)
                 let later = Date().addingTimeInterval(1)
                 #expect(try await b.leaseDueDeliveries(owner: "b", now: later, leaseDuration: 60, limit: 10).isEmpty)
-                #expect(try await a.leaseDueDeliveries(owner: "a", now: later, leaseDuration: 60, limit: 10).map(\.messageID) == [second.id])
+                #expect(
+                    try await a.leaseDueDeliveries(owner: "a", now: later, leaseDuration: 60, limit: 10).map(\.messageID) == [
+                        second.id
+                    ])
                 // A gives everything up; B takes it at once.
                 #expect(try await a.releaseLeases(owner: "a", now: Date()) == 2)
                 let retaken = try await b.leaseDueDeliveries(owner: "b", now: later, leaseDuration: 60, limit: 10)
@@ -164,7 +167,8 @@ struct PostgresStoreTests {
                 let meanwhile = try await b.leaseDueDeliveries(
                     owner: "b", now: now.addingTimeInterval(40), leaseDuration: 30, limit: 10)
                 #expect(meanwhile.filter { $0.endpointID == held.id }.isEmpty)
-                let rest = try await a.leaseDueDeliveries(owner: "a", now: now.addingTimeInterval(40), leaseDuration: 30, limit: 10)
+                let rest = try await a.leaseDueDeliveries(
+                    owner: "a", now: now.addingTimeInterval(40), leaseDuration: 30, limit: 10)
                 #expect(rest.count == 2)
                 // A stops renewing (it died): after its hold lapses, B takes over all four.
                 let takenOver = try await b.leaseDueDeliveries(
@@ -184,13 +188,15 @@ struct PostgresStoreTests {
                 endpoint = try await a.insertEndpoint(endpoint)
                 for _ in 0..<3 { _ = try await a.createMessage(application: app.id, makeMessage(), now: Date()) }
                 let now = Date().addingTimeInterval(1)
-                let head = try await a.leaseFIFODeliveries(endpointID: endpoint.id, owner: "a", now: now, leaseDuration: 30, limit: 1)
+                let head = try await a.leaseFIFODeliveries(
+                    endpointID: endpoint.id, owner: "a", now: now, leaseDuration: 30, limit: 1)
                 #expect(head.count == 1)
                 // Without the hold, B would lease the second and third messages past A's head.
                 #expect(
                     try await b.leaseFIFODeliveries(endpointID: endpoint.id, owner: "b", now: now, leaseDuration: 30, limit: 10)
                         .isEmpty)
-                let all = try await a.leaseFIFODeliveries(endpointID: endpoint.id, owner: "a", now: now, leaseDuration: 30, limit: 10)
+                let all = try await a.leaseFIFODeliveries(
+                    endpointID: endpoint.id, owner: "a", now: now, leaseDuration: 30, limit: 10)
                 #expect(all.count == 3)
                 #expect(all.first?.messageID == head.first?.messageID)
             }

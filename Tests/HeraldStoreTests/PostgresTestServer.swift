@@ -120,7 +120,9 @@ struct PostgresTestServer: Sendable {
 func withRunningPostgresStores<T>(url: String, count: Int, migrate: Bool = true, _ body: ([PostgresStore]) async throws -> T)
     async throws -> T
 {
-    let stores = try (0..<count).map { _ in try PostgresStore(url: url, cipher: storeTestCipher, logger: Logger(label: "herald-test")) }
+    let stores = try (0..<count).map { _ in
+        try PostgresStore(url: url, cipher: storeTestCipher, logger: Logger(label: "herald-test"))
+    }
     return try await withThrowingTaskGroup(of: Void.self) { group in
         for store in stores { group.addTask { await store.run() } }
         defer { group.cancelAll() }

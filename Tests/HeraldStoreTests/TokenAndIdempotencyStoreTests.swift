@@ -24,7 +24,8 @@ import Testing
             #expect(try await store.claimIdempotencyKey("k", now: now, lifetime: 60) == .inProgress)
             let response = StoredResponse(status: 202, contentType: "application/json", body: Array("{}".utf8))
             try await store.completeIdempotencyKey("k", response: response, expiresAt: now.addingTimeInterval(60))
-            #expect(try await store.claimIdempotencyKey("k", now: now.addingTimeInterval(30), lifetime: 60) == .completed(response))
+            #expect(
+                try await store.claimIdempotencyKey("k", now: now.addingTimeInterval(30), lifetime: 60) == .completed(response))
             #expect(try await store.claimIdempotencyKey("k", now: now.addingTimeInterval(61), lifetime: 60) == .acquired)
         }
     }

@@ -103,7 +103,9 @@ import Testing
                 _ = try HeraldConfiguration(
                     SettingValues(
                         flags: [:],
-                        environment: ["HERALD_LEASE_DURATION": "20s", "HERALD_POLL_INTERVAL": "10s", "HERALD_REQUEST_TIMEOUT": "5s"]
+                        environment: [
+                            "HERALD_LEASE_DURATION": "20s", "HERALD_POLL_INTERVAL": "10s", "HERALD_REQUEST_TIMEOUT": "5s",
+                        ]
                     ))
             }?.hasPrefix("HERALD_LEASE_DURATION: must be at least three poll intervals (30s)") == true
         )
@@ -111,8 +113,9 @@ import Testing
             _ = try HeraldConfiguration(SettingValues(flags: [:], environment: ["HERALD_ALLOWED_NETWORKS": "10.0.0.0/33"]))
         }
         #expect(networks?.hasPrefix("HERALD_ALLOWED_NETWORKS: ") == true)
-        #expect(failure { _ = try SettingValues(flags: ["config": "/nonexistent/herald.toml"], environment: [:]) }
-            == "cannot read config file /nonexistent/herald.toml")
+        #expect(
+            failure { _ = try SettingValues(flags: ["config": "/nonexistent/herald.toml"], environment: [:]) }
+                == "cannot read config file /nonexistent/herald.toml")
     }
 
     @Test func deliverySettingsReachTheEngineConfiguration() throws {

@@ -37,7 +37,8 @@ import WebhookSignature
     }
 
     @Test func headerFileSavedByCurlIsRead() throws {
-        let text = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        let text =
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
             + "Webhook-Id: msg_1\r\nwebhook-timestamp:1700000000\r\nWebhook-Signature: v1,abc\r\n  v1,def\r\n\r\n"
         let headers = try HeaderLines.parse(text, source: "h.txt")
         #expect(
@@ -89,7 +90,8 @@ import WebhookSignature
     @Test func ignoringTheTimestampStillChecksTheSignatureOverIt() throws {
         var headers = try signedHeaders(timestamp: Int64(now.timeIntervalSince1970) - 86_400)
         headers["webhook-timestamp"] = String(Int64(now.timeIntervalSince1970) - 86_399)
-        #expect(failure { try Verify.verify(try check(ignoresTimestamp: true), headers: headers, payload: payload, now: now) } != nil)
+        #expect(
+            failure { try Verify.verify(try check(ignoresTimestamp: true), headers: headers, payload: payload, now: now) } != nil)
     }
 
     @Test func svixHeadersAndEd25519PublicKeysVerify() throws {

@@ -12,7 +12,8 @@ struct DeliveryRoutes {
     func register(on router: Router<HeraldRequestContext>) {
         router.post("/api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend") { request, context in
             guard let delivery else {
-                throw APIError(status: .serviceUnavailable, code: "delivery_unavailable", detail: "The delivery engine is not running")
+                throw APIError(
+                    status: .serviceUnavailable, code: "delivery_unavailable", detail: "The delivery engine is not running")
             }
             _ = try await delivery.resend(
                 application: request.pathParameter("app_id", context),

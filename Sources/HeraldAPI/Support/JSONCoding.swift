@@ -1,6 +1,6 @@
 import Foundation
-import HeraldCore
 import HTTPTypes
+import HeraldCore
 import Hummingbird
 import NIOCore
 
@@ -92,7 +92,8 @@ enum JSONCoding {
         case is [String].Type: "an array of strings"
         case is [String: String].Type: "an object of strings"
         default:
-            String(describing: type).hasPrefix("Dictionary") ? "a JSON object"
+            String(describing: type).hasPrefix("Dictionary")
+                ? "a JSON object"
                 : String(describing: type).hasPrefix("Array") ? "a JSON array" : "a different type of value"
         }
     }

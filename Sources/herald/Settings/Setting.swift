@@ -76,7 +76,9 @@ extension Setting {
         summary: "comma-separated CIDRs deliveries may reach despite the private-address guard")
     static let leaseDuration = Setting(
         key: "lease-duration", defaultValue: "5m",
-        summary: "how long deliveries and endpoints an instance took stay its own unless renewed (at least 3 poll intervals); after a crash others take them over then")
+        summary:
+            "how long deliveries and endpoints an instance took stay its own unless renewed (at least 3 poll intervals); after a crash others take them over then"
+    )
     static let operationalApp = Setting(
         key: "operational-app", defaultValue: "unset",
         summary: "application (id or uid) that receives Herald's operational events")

@@ -76,7 +76,9 @@ struct SettingValues: Sendable {
     func integer(_ setting: Setting, in range: ClosedRange<Int>) throws -> Int? {
         try parse(setting) { text in
             guard let number = Int(text), range.contains(number) else {
-                let bound = range.upperBound == .max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
+                let bound =
+                    range.upperBound == .max
+                    ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
                 throw CommandFailure("must be an integer \(bound), got '\(text)'")
             }
             return number
