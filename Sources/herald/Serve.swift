@@ -50,8 +50,20 @@ struct Serve: AsyncParsableCommand {
         let adminToken = settings.server.adminToken
         if adminToken == nil, try await store.tokenCount() == 0 {
             let token = try await TokenIssuer.issue(name: "initial", store: store)
-            print("Created API token: \(token)")
-            print("Keep it safe: it is shown only once. Make more with `herald token create`.")
+            // Written straight to the descriptor: `print` leaves text in stdio's buffer while stdout is a pipe or a
+            // file (systemd, docker, `> herald.log`), where the token would show only when the process exits.
+            let notice = """
+                Created API token: \(token)
+                Keep it safe: it is shown only once. Make more with `herald token create`.
+
+                """
+            do {
+                try FileHandle.standardOutput.write(contentsOf: Data(notice.utf8))
+            } catch {
+                logger.warning(
+                    "Could not print the API token created at first start; make one with `herald token create`",
+                    metadata: ["error": "\(error)"])
+            }
         }
 
         var delivery = settings.delivery

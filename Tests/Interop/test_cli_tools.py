@@ -1,4 +1,5 @@
-"""The `herald` tools for people, run as a person would: `listen`, `verify`, `token list|revoke`.
+"""The `herald` tools for people, run as a person would: `listen`, `verify`, `token list|revoke`, and the token
+`serve` prints at first start.
 
 `herald listen` receives real deliveries from a running `herald serve` and its stdout is read through a pipe;
 `herald verify` checks a delivery captured off the wire by the conftest Receiver; token revocation is checked
@@ -18,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import pytest
-from conftest import herald_binary
+from conftest import STARTUP_TIMEOUT_S, Herald, free_port, herald_binary
 from waiting import eventually
 
 if TYPE_CHECKING:
-    from conftest import Herald, HeraldServer, Receiver
+    from conftest import HeraldServer, Receiver
 
 LISTEN_START_TIMEOUT_S = 30.0
 
@@ -54,25 +55,22 @@ def create(herald: Herald, path: str, body: dict) -> dict:
     return out
 
 
-class Listener:
-    """A running `herald listen --port 0 …` whose stdout is collected line by line on a thread."""
+class PipedHerald:
+    """A running `herald <args>` whose stdout is a pipe (as under systemd or docker), collected line by line on a
+    thread."""
 
     def __init__(self, log_path: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self._lines: list[str] = []
         self._changed = threading.Condition()
         self._stderr = log_path.open("wb")
         self.proc = subprocess.Popen(
-            [str(herald_binary()), "listen", "--port", "0", *args],
+            [str(herald_binary()), *args],
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             stdin=subprocess.DEVNULL,
             env=cli_env(env),
         )
-        threading.Thread(target=self._read, name="listen-stdout", daemon=True).start()
-        first = self.wait_for(lambda text: "Listening for webhooks on" in text, LISTEN_START_TIMEOUT_S, "listen to start")
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
-        assert match, first
-        self.port = int(match.group(1))
+        threading.Thread(target=self._read, name=f"{args[0]}-stdout", daemon=True).start()
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -86,18 +84,40 @@ class Listener:
         with self._changed:
             return "".join(self._lines)
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
     def wait_for(self, condition: Callable[[str], bool], timeout: float, what: str) -> str:
         deadline = time.monotonic() + timeout
         with self._changed:
             while not condition("".join(self._lines)):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or self.proc.poll() is not None:
-                    pytest.fail(f"timed out waiting for {what}; listen printed:\n{''.join(self._lines)}")
+                    pytest.fail(f"timed out waiting for {what}; herald printed:\n{''.join(self._lines)}")
                 self._changed.wait(min(remaining, 0.1))
             return "".join(self._lines)
+
+    def stop(self, sig: signal.Signals = signal.SIGINT) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._stderr.close()
+        return self.proc.returncode
+
+
+class Listener(PipedHerald):
+    """A running `herald listen --port 0 …`."""
+
+    def __init__(self, log_path: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        super().__init__(log_path, "listen", "--port", "0", *args, env=env)
+        first = self.wait_for(lambda text: "Listening for webhooks on" in text, LISTEN_START_TIMEOUT_S, "listen to start")
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
+        assert match, first
+        self.port = int(match.group(1))
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
 
     def report_for(self, message_id: str, timeout: float = 30) -> str:
         """The first complete report (ending in a blank line) of a delivery of `message_id`."""
@@ -107,17 +127,6 @@ class Listener:
         )
         start = text.rfind("━━━", 0, text.index(marker))
         return text[start:text.index("\n\n", text.index(marker))]
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._stderr.close()
-        return self.proc.returncode
 
 
 @pytest.fixture
@@ -298,3 +307,47 @@ def test_token_list_and_revoke_and_the_api_refuses_a_revoked_token(
     eventually(lambda: as_ci.call("GET", "/api/v1/app")[0], lambda s: s == 401, "the revoked token to get 401",
                timeout=20)
     assert server.info.call("GET", "/api/v1/app")[0] == 200, "the admin token stopped working"
+
+
+# --- herald serve: the token of the first start ----------------------------------------------------
+
+
+def test_serve_prints_its_first_token_at_once_through_a_pipe_and_never_again(tmp_path: Path) -> None:
+    """Under systemd or docker stdout is a pipe, which stdio buffers: the token must show while the server runs,
+    not when it exits (or never, after a kill -9)."""
+    data = tmp_path / "data"
+
+    def apps(server: Herald) -> tuple[int, object]:
+        try:
+            return server.call("GET", "/api/v1/app")
+        except OSError as error:  # not listening yet
+            return 0, str(error)
+
+    def serve(log_name: str) -> tuple[PipedHerald, int]:
+        port = free_port()
+        server = PipedHerald(tmp_path / log_name, "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--data-dir", str(data))
+        return server, port
+
+    first, port = serve("serve-first.log")
+    try:
+        text = first.wait_for(lambda t: re.search(r"Created API token: hrld_\S+\n", t) is not None,
+                              STARTUP_TIMEOUT_S, "the first start's token")
+        token = re.search(r"Created API token: (hrld_\S+)\n", text).group(1)
+        assert first.proc.poll() is None, "the token showed only once the server had exited"
+        server = Herald(f"http://127.0.0.1:{port}", token, data)
+        _, body = eventually(lambda: apps(server), lambda r: r[0] == 200, "the printed token to be accepted",
+                                  timeout=STARTUP_TIMEOUT_S)
+        assert body["data"] == [], body
+        assert server._replace(token=token + "x").call("GET", "/api/v1/app")[0] == 401
+    finally:
+        first.stop(signal.SIGKILL)
+
+    again, port = serve("serve-again.log")
+    try:
+        server = Herald(f"http://127.0.0.1:{port}", token, data)
+        eventually(lambda: apps(server)[0], lambda s: s == 200, "the restarted server to accept the first token",
+                   timeout=STARTUP_TIMEOUT_S)
+    finally:
+        assert again.stop(signal.SIGTERM) == 0
+    assert "Created API token" not in again.output, again.output
