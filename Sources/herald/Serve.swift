@@ -84,6 +84,11 @@ struct Serve: AsyncParsableCommand {
         let port = settings.server.port
         var app = Application(
             responder: HeraldResponder(router),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [
+                    ExpectContinueHandler(maximumBodyBytes: settings.server.maximumBodyBytes)
+                ])
+            ),
             configuration: .init(address: .hostname(host, port: port), serverName: "Herald/\(Herald.version)"),
             onServerRunning: { _ in
                 FileHandle.standardError.write(Data("Herald listening on http://\(host):\(port) (\(opened.location))\n".utf8))

@@ -20,13 +20,23 @@ enum JSONCoding {
 
     /// The body's bytes, refusing more than `limit` with 413.
     static func body(_ request: Request, limit: Int) async throws -> [UInt8] {
+        func tooLarge() -> APIError { .payloadTooLarge("The request body is larger than \(limit) bytes") }
+        // Refused before reading: a client that sent `Expect: 100-continue` holds the body back until invited.
+        if let declared = declaredLength(request.headers), declared > limit { throw tooLarge() }
         var request = request
         do {
             let buffer = try await request.collectBody(upTo: limit)
             return Array(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
-            throw APIError.payloadTooLarge("The request body is larger than \(limit) bytes")
+            throw tooLarge()
         }
+    }
+
+    /// The request's `Content-Length` as a number, or nil when it is absent or not one number. Read by hand: the
+    /// subscript of `HTTPFields` joins every value of the name into a new string.
+    static func declaredLength(_ fields: HTTPFields) -> Int? {
+        for field in fields where field.name == .contentLength { return Int(field.value) }
+        return nil
     }
 
     /// Decodes `T` from `bytes`: malformed JSON is a 400, a well-formed body with wrong fields a 422.
