@@ -85,9 +85,13 @@ struct Serve: AsyncParsableCommand {
         var app = Application(
             responder: HeraldResponder(router),
             server: .http1(
-                configuration: .init(additionalChannelHandlers: [
-                    ExpectContinueHandler(maximumBodyBytes: settings.server.maximumBodyBytes)
-                ])
+                configuration: .init(
+                    additionalChannelHandlers: [
+                        ExpectContinueHandler(maximumBodyBytes: settings.server.maximumBodyBytes)
+                    ],
+                    // Without it a client could hold connections (and file descriptors) open forever.
+                    idleTimeout: .milliseconds(Int64(settings.server.idleTimeout * 1000))
+                )
             ),
             configuration: .init(address: .hostname(host, port: port), serverName: "Herald/\(Herald.version)"),
             onServerRunning: { _ in

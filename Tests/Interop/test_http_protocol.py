@@ -1,15 +1,20 @@
-"""HTTP/1.1 behaviour of the served binary that client libraries rely on, spoken over a raw socket.
+"""HTTP/1.1 behaviour of the served binary that clients rely on or abuse, spoken over a raw socket.
 
 `Expect: 100-continue`: a client that sends it (curl before a body over 1 MiB, older releases over 1 KiB) holds the
 body back until the server says `100 Continue`, or gives up waiting after about a second. These tests send the
 body only after reading the server's answer to the head, so a server that does not answer fails them (by the
 socket timeout) instead of making them slow.
+
+`idle-timeout`: a connection that goes silent, between requests or inside one, is closed, so clients cannot hold
+connections (and the server's file descriptors) forever.
 """
 
 from __future__ import annotations
 
 import json
 import socket
+
+import pytest
 from urllib.parse import urlparse
 
 from conftest import Herald
@@ -104,3 +109,35 @@ def test_without_the_expectation_there_is_no_interim_response(herald: Herald) ->
         conn.sock.sendall(body)
         status, _, out = conn.read_response()
         assert status == 202, out
+
+
+def assert_closed_by_server(conn: Connection) -> None:
+    """Reads until the server closes the connection; fails if it is still open after the socket timeout."""
+    while True:
+        try:
+            chunk = conn.sock.recv(65536)
+        except TimeoutError:
+            pytest.fail(f"the server kept a silent connection open for {SOCKET_TIMEOUT_S}s")
+        except ConnectionResetError:
+            return
+        if not chunk:
+            return
+
+
+@pytest.mark.herald_env(HERALD_IDLE_TIMEOUT="1s")
+def test_silent_connections_are_closed_after_the_idle_timeout(herald: Herald) -> None:
+    with Connection(herald) as silent:
+        assert_closed_by_server(silent)
+
+    app_id = make_app(herald)
+    body = json.dumps({"eventType": "user.created", "payload": {"n": 1}}).encode()
+    with Connection(herald) as after_a_request:
+        after_a_request.send_head("POST", f"/api/v1/app/{app_id}/msg", len(body), expect=False)
+        after_a_request.sock.sendall(body)
+        assert after_a_request.read_response()[0] == 202
+        assert_closed_by_server(after_a_request)
+
+    with Connection(herald) as half_a_head:
+        half_a_head.sock.sendall(f"POST /api/v1/app/{app_id}/msg HTTP/1.1\r\nHost: herald\r\n".encode())
+        assert_closed_by_server(half_a_head)
+    assert stored_message_count(herald, app_id) == 1

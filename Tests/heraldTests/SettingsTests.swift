@@ -118,6 +118,16 @@ import Testing
                 == "cannot read config file /nonexistent/herald.toml")
     }
 
+    @Test func idleTimeoutDefaultsToAMinuteAndMustBePositive() throws {
+        #expect(try HeraldConfiguration(SettingValues(flags: [:], environment: [:])).server.idleTimeout == 60)
+        let values = try SettingValues(flags: [:], environment: ["HERALD_IDLE_TIMEOUT": "90s"])
+        #expect(try HeraldConfiguration(values).server.idleTimeout == 90)
+        #expect(
+            failure { _ = try HeraldConfiguration(SettingValues(flags: ["idle-timeout": "0s"], environment: [:])) }
+                == "--idle-timeout: must be a positive duration such as 15s, 500ms, 2m, 3h or 5d, got '0s'"
+        )
+    }
+
     @Test func deliverySettingsReachTheEngineConfiguration() throws {
         let values = try SettingValues(
             flags: ["no-such": "x"],

@@ -11,6 +11,8 @@ struct HeraldConfiguration: Sendable {
         var host = "127.0.0.1"
         var port = 8071
         var maximumBodyBytes = 1 << 20
+        /// Seconds a connection may stay silent, between requests or within one, before it is closed.
+        var idleTimeout: TimeInterval = 60
         var adminToken: String?
     }
 
@@ -42,6 +44,7 @@ struct HeraldConfiguration: Sendable {
         if let host = values.string(.host) { server.host = host }
         if let port = try values.integer(.port, in: 1...65535) { server.port = port }
         if let bytes = try values.integer(.maxBodyBytes, in: 1...Int.max) { server.maximumBodyBytes = bytes }
+        if let seconds = try values.duration(.idleTimeout, positive: true) { server.idleTimeout = seconds }
         server.adminToken = values.string(.adminToken)
         if let enabled = try values.toggle(.delivery) { deliveryEnabled = enabled }
         delivery = try DeliveryConfiguration(values)

@@ -7,6 +7,8 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("port"), help: ArgumentHelp(Setting.port.help)) var port: String?
     @Option(name: .customLong("max-body-bytes"), help: ArgumentHelp(Setting.maxBodyBytes.help))
     var maxBodyBytes: String?
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(Setting.idleTimeout.help))
+    var idleTimeout: String?
     @Option(
         name: .customLong("admin-token"),
         help: ArgumentHelp(Setting.adminToken.help + " Prefer the environment: flags show in the process list."))
@@ -46,7 +48,7 @@ struct ServeOptions: ParsableArguments {
     /// The flags given, by setting key.
     var flagValues: [String: String] {
         let pairs: [(Setting, String?)] = [
-            (.host, host), (.port, port), (.maxBodyBytes, maxBodyBytes), (.adminToken, adminToken),
+            (.host, host), (.port, port), (.maxBodyBytes, maxBodyBytes), (.idleTimeout, idleTimeout), (.adminToken, adminToken),
             (.delivery, delivery.map { $0 ? "on" : "off" }), (.retrySchedule, retrySchedule),
             (.requestTimeout, requestTimeout), (.endpointConcurrency, endpointConcurrency),
             (.globalConcurrency, globalConcurrency), (.circuitFailures, circuitFailures),

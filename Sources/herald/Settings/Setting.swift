@@ -29,6 +29,9 @@ extension Setting {
     static let port = Setting(key: "port", defaultValue: "8071", summary: "port the API listens on")
     static let maxBodyBytes = Setting(
         key: "max-body-bytes", defaultValue: "1048576", summary: "largest accepted request body, in bytes")
+    static let idleTimeout = Setting(
+        key: "idle-timeout", defaultValue: "60s",
+        summary: "an API connection that sends nothing for this long between requests, or within one, is closed")
     static let adminToken = Setting(
         key: "admin-token", defaultValue: "unset", summary: "a bearer token with full access that is never stored",
         isSecret: true)
@@ -98,7 +101,7 @@ extension Setting {
 
     /// Every setting, in the order of the reference.
     static let all: [Setting] = [
-        config, host, port, maxBodyBytes, adminToken, dataDir, databaseURL, mainKey, delivery, retrySchedule,
+        config, host, port, maxBodyBytes, idleTimeout, adminToken, dataDir, databaseURL, mainKey, delivery, retrySchedule,
         requestTimeout, endpointConcurrency, globalConcurrency, circuitFailures, circuitCooldown, disableAfter,
         pollInterval, leaseDuration, signatureHeaders, allowedNetworks, operationalApp, attemptRetention, pruneInterval, logLevel,
         logFormat,
