@@ -6,6 +6,7 @@ import HeraldStore
 import Hummingbird
 import Logging
 import Metrics
+import NIOCore
 import Prometheus
 
 /// `herald serve`: the HTTP API, the delivery engine and the store's upkeep in one process.
@@ -119,6 +120,9 @@ struct Serve: AsyncParsableCommand {
         )
         do {
             try await app.runService()
+        } catch let error as IOError {
+            // NIO's own description reads "bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)".
+            throw CommandFailure("cannot serve on \(host):\(port): \(String(cString: strerror(error.errnoCode)))")
         } catch {
             throw CommandFailure("cannot serve on \(host):\(port): \(error)")
         }

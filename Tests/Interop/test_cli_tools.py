@@ -12,6 +12,7 @@ import base64
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -351,3 +352,15 @@ def test_serve_prints_its_first_token_at_once_through_a_pipe_and_never_again(tmp
     finally:
         assert again.stop(signal.SIGTERM) == 0
     assert "Created API token" not in again.output, again.output
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line_and_exits_1(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_herald("serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(tmp_path / "data"),
+                            env={"HERALD_ADMIN_TOKEN": "t" * 32})
+    assert result.returncode == 1, result
+    assert result.stderr.splitlines()[-1] == f"herald: cannot serve on 127.0.0.1:{port}: Address already in use", \
+        result.stderr
