@@ -41,6 +41,7 @@ public enum HeraldRouter {
         EventTypeRoutes(store: store, configuration: configuration).register(on: router)
         MessageRoutes(store: store, configuration: configuration, metrics: apiMetrics).register(on: router)
         AttemptRoutes(store: store).register(on: router)
+        BackgroundTaskRoutes(store: store).register(on: router)
         return router
     }
 

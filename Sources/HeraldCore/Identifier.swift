@@ -1,4 +1,4 @@
-/// Makes Herald's resource ids: a prefix (`app_`, `ep_`, `msg_`, `atmpt_`) followed by 22 base62 characters
+/// Makes Herald's resource ids: a prefix (`app_`, `ep_`, `msg_`, `atmpt_`, …) followed by 22 base62 characters
 /// that encode 48 bits of milliseconds since 1970 and 80 random bits, so ids sort by creation time.
 public enum Identifier {
     public static let applicationPrefix = "app_"
@@ -6,6 +6,7 @@ public enum Identifier {
     public static let messagePrefix = "msg_"
     public static let attemptPrefix = "atmpt_"
     public static let tokenPrefix = "tok_"
+    public static let backgroundTaskPrefix = "qtask_"
 
     static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
     static let encodedLength = 22
@@ -66,6 +67,12 @@ public enum Identifier {
             characters[index] = alphabet[Int(remainder)]
         }
         return prefix + String(decoding: characters, as: UTF8.self)
+    }
+
+    /// The smallest id with `prefix` that can be made in the instant `milliseconds`: every id made then or later
+    /// sorts at or above it. For scanning ids by time.
+    public static func lowerBound(prefix: String, milliseconds: Int64) -> String {
+        encode(prefix: prefix, high: (UInt64(max(0, milliseconds)) & 0xFFFF_FFFF_FFFF) << 16, low: 0)
     }
 
     /// Whether `text` has the shape of an id with `prefix` (used to tell ids from uids).

@@ -12,7 +12,9 @@ enum PostgresSchema {
     /// The key of the transaction-scoped advisory lock that serializes migrations across instances.
     static let advisoryLockKey: Int64 = 0x4845_5241_4C44  // "HERALD"
 
-    static let migrations: [Migration] = [foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex]
+    static let migrations: [Migration] = [
+        foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask,
+    ]
 
     static let foundation = Migration(
         name: "v1-foundation",
@@ -184,6 +186,23 @@ enum PostgresSchema {
             """
             CREATE INDEX delivery_waiting_by_endpoint ON delivery(endpoint_id, next_attempt_at)
             WHERE status = 1 AND fifo = false
+            """
+        ]
+    )
+
+    /// Recover and replay tasks, for clients that poll them. Ids are time-ordered, so the pruner deletes by id.
+    static let backgroundTask = Migration(
+        name: "v5-background-task",
+        statements: [
+            """
+            CREATE TABLE background_task (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                task TEXT NOT NULL,
+                status TEXT NOT NULL,
+                messages_sent BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
             """
         ]
     )

@@ -109,4 +109,25 @@ extension PostgresStore {
             return try Attempt(postgresRow: row)
         }
     }
+
+    public func expungeAttemptResponse(application: String, message: String, _ attempt: String) async throws {
+        try await transaction { connection in
+            let applicationID = try await Self.applicationID(connection, application, logger: logger)
+            let messageID = try await Self.messageID(connection, applicationID: applicationID, message, logger: logger)
+            // PostgreSQL text cannot hold NUL, so no attempt id has one; querying with it would fail.
+            guard !attempt.utf8.contains(0) else { throw HeraldError.notFound("Message attempt not found") }
+            let count = try await connection.count(
+                """
+                WITH expunged AS (
+                    UPDATE attempt SET response = ''
+                    WHERE app_id = \(applicationID) AND message_id = \(messageID) AND id = \(attempt)
+                    RETURNING 1
+                )
+                SELECT count(*) FROM expunged
+                """,
+                logger: logger
+            )
+            guard count == 1 else { throw HeraldError.notFound("Message attempt not found") }
+        }
+    }
 }

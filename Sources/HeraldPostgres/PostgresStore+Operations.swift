@@ -57,8 +57,10 @@ extension PostgresStore {
         precondition(batchSize > 0, "batchSize must be positive")
         let nowMilliseconds = PostgresColumn.milliseconds(now)
         let attemptCutoff = PostgresColumn.milliseconds(now.addingTimeInterval(-attemptRetention))
+        let taskCutoff = Identifier.lowerBound(prefix: Identifier.backgroundTaskPrefix, milliseconds: attemptCutoff)
         // Each statement walks an index in expiry order (message_payload_expiry, attempt_by_created,
-        // idempotency_key_by_expiry) and skips rows another instance's pruner holds.
+        // idempotency_key_by_expiry, the time-ordered ids of background tasks) and skips rows another instance's
+        // pruner holds.
         return try await transaction { connection in
             let payloads = try await connection.count(
                 """
@@ -96,7 +98,19 @@ extension PostgresStore {
                 """,
                 logger: logger
             )
-            return PruneResult(payloads: payloads, attempts: attempts, idempotencyKeys: keys)
+            let tasks = try await connection.count(
+                """
+                WITH pruned AS (
+                    DELETE FROM background_task WHERE id IN (
+                        SELECT id FROM background_task WHERE id < \(taskCutoff)
+                        ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
+                    RETURNING 1
+                )
+                SELECT count(*) FROM pruned
+                """,
+                logger: logger
+            )
+            return PruneResult(payloads: payloads, attempts: attempts, idempotencyKeys: keys, backgroundTasks: tasks)
         }
     }
 }

@@ -51,6 +51,12 @@ extension MeteredStore {
         try await measure(.attempt) { try await base.attempt(application: application, message: message, attempt) }
     }
 
+    public func expungeAttemptResponse(application: String, message: String, _ attempt: String) async throws {
+        try await measure(.expungeAttemptResponse) {
+            try await base.expungeAttemptResponse(application: application, message: message, attempt)
+        }
+    }
+
     // MARK: Delivery engine
 
     public func leaseDueDeliveries(owner: String, now: Date, leaseDuration: TimeInterval, limit: Int) async throws
@@ -112,12 +118,40 @@ extension MeteredStore {
         }
     }
 
+    public func replayMissingDeliveries(application: String, endpoint: String, since: Date, until: Date?, now: Date)
+        async throws -> Int
+    {
+        try await measure(.replayMissingDeliveries) {
+            try await base.replayMissingDeliveries(
+                application: application,
+                endpoint: endpoint,
+                since: since,
+                until: until,
+                now: now
+            )
+        }
+    }
+
     public func deliveryForResend(application: String, message: String, endpoint: String, now: Date) async throws
         -> (Endpoint, DeliveryTask)
     {
         try await measure(.deliveryForResend) {
             try await base.deliveryForResend(application: application, message: message, endpoint: endpoint, now: now)
         }
+    }
+
+    // MARK: Background tasks
+
+    public func insertBackgroundTask(_ task: BackgroundTask) async throws {
+        try await measure(.insertBackgroundTask) { try await base.insertBackgroundTask(task) }
+    }
+
+    public func backgroundTask(_ id: String) async throws -> BackgroundTask {
+        try await measure(.backgroundTask) { try await base.backgroundTask(id) }
+    }
+
+    public func backgroundTasks(filter: BackgroundTaskFilter, _ page: PageRequest) async throws -> Page<BackgroundTask> {
+        try await measure(.backgroundTasks) { try await base.backgroundTasks(filter: filter, page) }
     }
 
     // MARK: API tokens

@@ -6,30 +6,35 @@ public struct PruneResult: Sendable, Hashable, CustomStringConvertible {
     public var attempts: Int
     /// Expired idempotency keys deleted.
     public var idempotencyKeys: Int
+    /// Background tasks deleted (they are kept as long as attempts).
+    public var backgroundTasks: Int
 
-    public init(payloads: Int = 0, attempts: Int = 0, idempotencyKeys: Int = 0) {
+    public init(payloads: Int = 0, attempts: Int = 0, idempotencyKeys: Int = 0, backgroundTasks: Int = 0) {
         self.payloads = payloads
         self.attempts = attempts
         self.idempotencyKeys = idempotencyKeys
+        self.backgroundTasks = backgroundTasks
     }
 
     /// Everything removed.
-    public var total: Int { payloads + attempts + idempotencyKeys }
+    public var total: Int { payloads + attempts + idempotencyKeys + backgroundTasks }
 
     /// Whether some kind filled its batch, so more expired rows may be left.
     public func mayHaveMore(batchSize: Int) -> Bool {
-        payloads >= batchSize || attempts >= batchSize || idempotencyKeys >= batchSize
+        [payloads, attempts, idempotencyKeys, backgroundTasks].contains { $0 >= batchSize }
     }
 
     public static func + (lhs: PruneResult, rhs: PruneResult) -> PruneResult {
         PruneResult(
             payloads: lhs.payloads + rhs.payloads,
             attempts: lhs.attempts + rhs.attempts,
-            idempotencyKeys: lhs.idempotencyKeys + rhs.idempotencyKeys
+            idempotencyKeys: lhs.idempotencyKeys + rhs.idempotencyKeys,
+            backgroundTasks: lhs.backgroundTasks + rhs.backgroundTasks
         )
     }
 
     public var description: String {
-        "\(payloads) payloads, \(attempts) attempts, \(idempotencyKeys) idempotency keys"
+        "\(payloads) payloads, \(attempts) attempts, \(idempotencyKeys) idempotency keys, "
+            + "\(backgroundTasks) background tasks"
     }
 }

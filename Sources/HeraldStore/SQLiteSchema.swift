@@ -153,6 +153,21 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("background-task") { db in
+            // Recover and replay tasks, for clients that poll them. Ids are time-ordered, so the pruner deletes by id.
+            try db.execute(
+                sql: """
+                    CREATE TABLE background_task (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        task TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        messages_sent INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -90,4 +90,17 @@ extension SQLiteStore {
             return Attempt(row: row)
         }
     }
+
+    public func expungeAttemptResponse(application: String, message: String, _ attempt: String) async throws {
+        try await write { context in
+            let db = context.db
+            let applicationID = try Self.applicationID(db, application)
+            let messageID: String = try Self.messageRow(db, applicationID: applicationID, message)["id"]
+            try db.execute(
+                sql: "UPDATE attempt SET response = '' WHERE app_id = ? AND message_id = ? AND id = ?",
+                arguments: [applicationID, messageID, attempt]
+            )
+            guard db.changesCount == 1 else { throw HeraldError.notFound("Message attempt not found") }
+        }
+    }
 }

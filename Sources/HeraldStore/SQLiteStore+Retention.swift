@@ -7,10 +7,11 @@ extension SQLiteStore {
         precondition(batchSize > 0, "batchSize must be positive")
         let nowMilliseconds = Column.milliseconds(now)
         let attemptCutoff = Column.milliseconds(now.addingTimeInterval(-attemptRetention))
+        let taskCutoff = Identifier.lowerBound(prefix: Identifier.backgroundTaskPrefix, milliseconds: attemptCutoff)
         return try await write { context in
             let db = context.db
             // Each query walks an index in expiry order: message_payload_expiry, attempt_by_created,
-            // idempotency_key_by_expiry.
+            // idempotency_key_by_expiry, and the time-ordered ids of background tasks.
             try db.cachedStatement(
                 sql: """
                     UPDATE message SET payload = NULL WHERE rowid IN (
@@ -32,7 +33,15 @@ extension SQLiteStore {
                         SELECT key FROM idempotency_key WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)
                     """
             ).execute(arguments: [nowMilliseconds, batchSize])
-            return PruneResult(payloads: payloads, attempts: attempts, idempotencyKeys: db.changesCount)
+            let idempotencyKeys = db.changesCount
+            try db.cachedStatement(
+                sql: """
+                    DELETE FROM background_task WHERE id IN (
+                        SELECT id FROM background_task WHERE id < ? ORDER BY id LIMIT ?)
+                    """
+            ).execute(arguments: [taskCutoff, batchSize])
+            return PruneResult(
+                payloads: payloads, attempts: attempts, idempotencyKeys: idempotencyKeys, backgroundTasks: db.changesCount)
         }
     }
 }

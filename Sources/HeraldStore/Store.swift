@@ -8,6 +8,12 @@ import HeraldCore
 /// each other's data. Missing things throw ``HeraldError/notFound(_:)``; duplicates ``HeraldError/conflict(_:)``.
 /// How long an idempotency claim holds while its request runs; past it, a claim left by a crash lapses.
 public let idempotencyClaimTimeout: TimeInterval = 60
+/// How many messages one transaction of ``Store/replayMissingDeliveries(application:endpoint:since:until:now:)``
+/// looks at.
+public let replayChunk = 1_000
+/// How far a message id's instant may run ahead of the message's `createdAt` (ids stay ordered when the clock steps
+/// back). A replay window's scan by id stops this far past `until`.
+public let identifierClockTolerance: TimeInterval = 3_600
 
 public protocol Store: Sendable {
     // MARK: Applications
@@ -63,6 +69,8 @@ public protocol Store: Sendable {
         async throws -> Page<EndpointMessage>
     func attempts(application: String, filter: AttemptFilter, _ page: PageRequest) async throws -> Page<Attempt>
     func attempt(application: String, message: String, _ attempt: String) async throws -> Attempt
+    /// Erases the response body recorded with an attempt (it reads as empty afterwards); the attempt stays.
+    func expungeAttemptResponse(application: String, message: String, _ attempt: String) async throws
 
     // MARK: Delivery engine
     /// Leases up to `limit` due deliveries of non-FIFO endpoints to `owner`, oldest due first. In a store several
@@ -92,9 +100,23 @@ public protocol Store: Sendable {
     /// Makes the endpoint's failed deliveries created in [since, until] pending again; returns how many.
     func requeueFailedDeliveries(application: String, endpoint: String, since: Date, until: Date?, now: Date) async throws
         -> Int
+    /// Starts a pending delivery, due at `now`, to the endpoint for every message of its application created in
+    /// [since, until] (`until` defaults to `now`) that its event-type and channel filters let through, that never
+    /// went to it (it did not exist yet, or was disabled), and whose payload is still held; returns how many.
+    /// Works through the messages in chunks of ``replayChunk``, a transaction each, so ingest is never held long.
+    func replayMissingDeliveries(application: String, endpoint: String, since: Date, until: Date?, now: Date)
+        async throws -> Int
     /// The delivery of a message to an endpoint for a manual resend (created if the message never went there).
     func deliveryForResend(application: String, message: String, endpoint: String, now: Date) async throws
         -> (Endpoint, DeliveryTask)
+
+    // MARK: Background tasks
+    /// Records a task an API call ran (a recover or a replay), for clients that poll it or list tasks.
+    func insertBackgroundTask(_ task: BackgroundTask) async throws
+    /// The task `id`; throws ``HeraldError/notFound(_:)`` for an unknown one.
+    func backgroundTask(_ id: String) async throws -> BackgroundTask
+    /// Tasks in id (creation) order, narrowed by `filter`.
+    func backgroundTasks(filter: BackgroundTaskFilter, _ page: PageRequest) async throws -> Page<BackgroundTask>
 
     // MARK: API tokens
     func insertToken(_ token: APIToken) async throws
@@ -126,8 +148,8 @@ public protocol Store: Sendable {
     // MARK: Retention
     /// Removes at most `batchSize` expired rows of each kind and reports how many: payloads whose
     /// `payloadExpiresAt` is at or before `now` (set to nothing, exactly like ``expungePayload(application:message:)``:
-    /// the message, its deliveries and attempts stay), attempts created more than `attemptRetention` seconds before
-    /// `now`, and idempotency keys expired at `now`. Callers loop (with pauses) while
+    /// the message, its deliveries and attempts stay), attempts and background tasks created more than
+    /// `attemptRetention` seconds before `now`, and idempotency keys expired at `now`. Callers loop (with pauses) while
     /// ``PruneResult/mayHaveMore(batchSize:)``, so no call holds the writer long. Deliveries still pending when their
     /// payload goes fail at their next attempt with error kind `payload_expired`; resend answers ``HeraldError/gone(_:)``.
     func pruneExpired(now: Date, attemptRetention: TimeInterval, batchSize: Int) async throws -> PruneResult

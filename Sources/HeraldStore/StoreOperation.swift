@@ -27,6 +27,7 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case endpointMessages = "endpoint_messages"
     case attempts
     case attempt
+    case expungeAttemptResponse = "expunge_attempt_response"
     case leaseDueDeliveries = "lease_due_deliveries"
     case leaseFIFODeliveries = "lease_fifo_deliveries"
     case fifoEndpointsWithPendingWork = "fifo_endpoints_with_pending_work"
@@ -35,7 +36,11 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case endpointForDelivery = "endpoint_for_delivery"
     case recordOutcomes = "record_outcomes"
     case requeueFailedDeliveries = "requeue_failed_deliveries"
+    case replayMissingDeliveries = "replay_missing_deliveries"
     case deliveryForResend = "delivery_for_resend"
+    case insertBackgroundTask = "insert_background_task"
+    case backgroundTask = "background_task"
+    case backgroundTasks = "background_tasks"
     case insertToken = "insert_token"
     case token
     case tokenCount = "token_count"

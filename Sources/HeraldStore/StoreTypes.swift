@@ -1,6 +1,17 @@
 import Foundation
 import HeraldCore
 
+/// Narrows a list of background tasks.
+public struct BackgroundTaskFilter: Sendable, Hashable {
+    public var status: BackgroundTask.Status?
+    public var kind: BackgroundTask.Kind?
+
+    public init(status: BackgroundTask.Status? = nil, kind: BackgroundTask.Kind? = nil) {
+        self.status = status
+        self.kind = kind
+    }
+}
+
 /// Narrows a message list.
 public struct MessageFilter: Sendable, Hashable {
     public var eventTypes: [String]?

@@ -5,10 +5,11 @@ import Logging
 /// `herald prune`: applies the retention rules once, now, and prints what was removed.
 struct Prune: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Delete expired payloads, attempts and idempotency keys now, then exit.",
+        abstract: "Delete expired payloads, attempts, idempotency keys and background tasks now, then exit.",
         discussion: """
             Payloads expire after their message's payloadRetentionPeriod (the message itself stays, without \
-            payload); attempts after the attempt retention; idempotency keys when their replay window ends. \
+            payload); attempts and background tasks after the attempt retention; idempotency keys when their \
+            replay window ends. \
             `herald serve` does the same in the background every prune interval.
             """
     )

@@ -3,9 +3,9 @@ import HeraldStore
 import Logging
 import ServiceLifecycle
 
-/// Deletes expired payloads, attempts and idempotency keys in the background: every ``Configuration/interval`` it
-/// prunes in batches of ``Configuration/batchSize`` rows of each kind, pausing between batches so ingest and delivery
-/// keep the writer, until nothing expired is left. A store error is logged and retried at the next round; graceful
+/// Deletes expired payloads, attempts, idempotency keys and background tasks in the background: every
+/// ``Configuration/interval`` it prunes in batches of ``Configuration/batchSize`` rows of each kind, pausing between
+/// batches so ingest and delivery keep the writer, until nothing expired is left. A store error is logged and retried at the next round; graceful
 /// shutdown stops it.
 struct RetentionPruner: Service, CustomStringConvertible {
     /// How much is kept and how the work is paced.
@@ -72,7 +72,7 @@ struct RetentionPruner: Service, CustomStringConvertible {
                 "Pruned expired data",
                 metadata: [
                     "payloads": "\(result.payloads)", "attempts": "\(result.attempts)",
-                    "idempotency_keys": "\(result.idempotencyKeys)",
+                    "idempotency_keys": "\(result.idempotencyKeys)", "background_tasks": "\(result.backgroundTasks)",
                 ]
             )
         } catch is CancellationError {

@@ -1,6 +1,10 @@
+import Foundation
+import HeraldCore
+import HeraldStore
 import Testing
 
-/// Nothing delivers messages yet, so every attempt list is empty; the routes still resolve and check what they name.
+/// No delivery engine runs here, so attempt lists are empty unless a test records attempts in the store itself; the
+/// routes still resolve and check what they name.
 @Suite struct AttemptRouteTests {
     static let emptyList: JSON = ["data": [], "iterator": nil, "prevIterator": nil, "done": true]
 
@@ -31,6 +35,45 @@ import Testing
                 .notFound,
                 code: "not_found"
             )
+        }
+    }
+
+    @Test func anAttemptsResponseBodyCanBeErased() async throws {
+        try await TestAPI.run { api in
+            let app = try await api.createApplication()
+            let endpointID = try await api.createEndpoint(app: app)
+            let messageID = try await api.sendMessage(app: app)
+            let message = try await api.store.message(application: app, messageID)
+            let endpoint = try await api.store.endpoint(application: app, endpointID)
+            let attempt = Attempt(
+                id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: Date().millisecondsSince1970),
+                messageID: message.id, endpointID: endpoint.id, applicationID: message.applicationID, url: endpoint.url,
+                status: .fail, responseStatusCode: 500, response: #"{"card":"4242 4242 4242 4242"}"#,
+                durationMilliseconds: 12, trigger: .scheduled, attemptNumber: 1, createdAt: Date()
+            )
+            var outcomes = DeliveryOutcomes()
+            outcomes.attempts = [.init(attempt: attempt, next: .unchanged)]
+            try await api.store.recordOutcomes(outcomes, now: Date())
+            let path = "/api/v1/app/\(app)/msg/\(messageID)/attempt/\(attempt.id)"
+            #expect(try await api.get(path)["response"] == .string(attempt.response))
+
+            let erased = try await api.delete(path + "/content")
+            #expect(erased.status == .noContent, "body: \(erased.text)")
+            #expect(erased.text.isEmpty)
+            let read = try await api.get(path)
+            #expect(read.status == .ok)
+            #expect(read["response"] == "")
+            #expect(read["responseStatusCode"] == 500)
+            #expect(try await api.delete(path + "/content").status == .noContent)
+
+            let other = try await api.createApplication(name: "Other")
+            for unknown in [
+                "/api/v1/app/\(other)/msg/\(messageID)/attempt/\(attempt.id)/content",
+                "/api/v1/app/\(app)/msg/msg_unknown/attempt/\(attempt.id)/content",
+                "/api/v1/app/\(app)/msg/\(messageID)/attempt/atmpt_unknown/content",
+            ] {
+                expectError(try await api.delete(unknown), .notFound, code: "not_found")
+            }
         }
     }
 

@@ -35,6 +35,17 @@ import Testing
         }
     }
 
+    @Test func theLowerBoundOfAMillisecondSortsBetweenItsIDsAndTheEarlierOnes() {
+        let bound = Identifier.lowerBound(prefix: "msg_", milliseconds: 1_700_000_000_000)
+        #expect(Identifier.looksLikeID(bound, prefix: "msg_"))
+        for _ in 0..<1_000 {
+            #expect(Identifier.make(prefix: "msg_", milliseconds: 1_699_999_999_999) < bound)
+            #expect(Identifier.make(prefix: "msg_", milliseconds: 1_700_000_000_000) >= bound)
+            #expect(Identifier.make(prefix: "msg_", milliseconds: 1_700_000_000_001) > bound)
+        }
+        #expect(Identifier.lowerBound(prefix: "x_", milliseconds: 0) == "x_" + String(repeating: "0", count: 22))
+    }
+
     @Test func idsMadeInTheSameMillisecondDiffer() {
         let ids = Set((0..<10_000).map { _ in Identifier.make(prefix: "app_", milliseconds: 42) })
         #expect(ids.count == 10_000)

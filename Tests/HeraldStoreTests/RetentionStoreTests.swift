@@ -126,6 +126,40 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func anAttemptsResponseIsErasedOnRequestAndTheAttemptStays(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
+            let app = try await store.insertApplication(makeApplication())
+            let otherApp = try await store.insertApplication(makeApplication(name: "Other"))
+            let endpoint = try await store.insertEndpoint(makeEndpoint(application: app.id))
+            let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))  // as stored
+            let message = try await store.createMessage(application: app.id, makeMessage(), now: now)
+            let other = try await store.createMessage(application: app.id, makeMessage(), now: now)
+            let (erased, kept) = (
+                makeAttempt(message, endpoint: endpoint, at: now), makeAttempt(message, endpoint: endpoint, at: now)
+            )
+            var outcomes = DeliveryOutcomes()
+            outcomes.attempts = [erased, kept].map { .init(attempt: $0, next: .unchanged) }
+            try await store.recordOutcomes(outcomes, now: now)
+
+            try await store.expungeAttemptResponse(application: app.id, message: message.id, erased.id)
+            var expected = erased
+            expected.response = ""
+            #expect(try await store.attempt(application: app.id, message: message.id, erased.id) == expected)
+            #expect(try await store.attempt(application: app.id, message: message.id, kept.id) == kept)
+            // Only through its own application and message.
+            for (application, messageID) in [(otherApp.id, message.id), (app.id, other.id), (app.id, "msg_unknown")] {
+                await #expect(throws: HeraldError.self) {
+                    try await store.expungeAttemptResponse(application: application, message: messageID, kept.id)
+                }
+            }
+            await #expect(throws: HeraldError.self) {
+                try await store.expungeAttemptResponse(application: app.id, message: message.id, "atmpt_unknown")
+            }
+            #expect(try await store.attempt(application: app.id, message: message.id, kept.id).response == "no")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func expiredIdempotencyKeysGoAndLiveOnesStay(_ kind: StoreKind) async throws {
         try await withStore(kind) { store, _ in
             let now = Date()

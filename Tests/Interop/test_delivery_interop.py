@@ -2,7 +2,7 @@
 
 Every webhook a test receives is verified with two independent implementations of the Standard Webhooks
 signature: `standardwebhooks` 1.1.0 and the `svix` package's `svix.webhooks.Webhook`, over the raw body and
-headers as they came off the wire. The attempt routes, resend, recover, stats and the circuit breaker are
+headers as they came off the wire. The attempt routes, resend, recover, replay-missing, stats and the circuit breaker are
 driven with the `svix` SDK (raw HTTP only for Herald's extension fields). Operational events are validated
 against Schemas/events/*.json.
 """
@@ -37,10 +37,13 @@ from svix.api import (
     MessageStatus,
     MessageStatusText,
     RecoverIn,
+    ReplayIn,
     Svix,
     SvixOptions,
 )
 from svix.exceptions import HttpError
+from svix.api.background_task import BackgroundTaskListOptions
+from svix.models.background_task_type import BackgroundTaskType
 from svix.models.message_attempt_trigger_type import MessageAttemptTriggerType
 from svix.webhooks import Webhook as SvixWebhook
 
@@ -313,6 +316,14 @@ def test_failed_delivery_then_manual_resend(herald: Herald, receiver: Receiver) 
     err = pytest.raises(HttpError, svix.message_attempt.resend, app.id, "msg_" + "0" * 22, ep.id)
     assert err.value.status_code == 404
 
+    # A response body that must not be kept is erased; the attempt and its status code stay.
+    svix.message_attempt.expunge_content(app.id, msg.id, failed[0].id)
+    erased = svix.message_attempt.get(app.id, msg.id, failed[0].id)
+    assert (erased.response, erased.response_status_code, erased.status) == ("", 500, MessageStatus.FAIL)
+    assert svix.message_attempt.get(app.id, msg.id, failed[1].id).response == "down"
+    err = pytest.raises(HttpError, svix.message_attempt.expunge_content, app.id, msg.id, "atmpt_" + "0" * 22)
+    assert err.value.status_code == 404
+
 
 @pytest.mark.herald_env(**NO_BREAKER)
 def test_recover_redelivers_failed_messages(herald: Herald, receiver: Receiver) -> None:
@@ -348,6 +359,50 @@ def test_recover_redelivers_failed_messages(herald: Herald, receiver: Receiver) 
     secret = svix.endpoint.get_secret(app.id, ep.id).key
     for r in receiver.requests("/down"):
         verify_both(secret, r, "webhook")
+
+
+def test_replay_missing_sends_what_a_disabled_or_new_endpoint_never_got(herald: Herald, receiver: Receiver) -> None:
+    svix = sdk(herald)
+    app = svix.application.create(ApplicationIn(name="replay"))
+    since = datetime.now(timezone.utc) - timedelta(seconds=5)
+    ep = svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/paused"), event_types=["user.created"]))
+    first = svix.message.create(app.id, MessageIn(event_type="user.created", payload={"n": 0}))
+    receiver.wait_count(1, "/paused")
+
+    svix.endpoint.patch(app.id, ep.id, EndpointPatch(disabled=True))
+    missed = [svix.message.create(app.id, MessageIn(event_type="user.created", payload={"n": i})).id for i in (1, 2, 3)]
+    other = svix.message.create(app.id, MessageIn(event_type="invoice.paid", payload={"n": 4}))
+    svix.endpoint.patch(app.id, ep.id, EndpointPatch(disabled=False))
+    late = svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/late")))
+    time.sleep(0.5)
+    assert (receiver.count("/paused"), receiver.count("/late")) == (1, 0), "a disabled endpoint is sent nothing"
+
+    out = svix.endpoint.replay_missing(app.id, ep.id, ReplayIn(since=since))
+    assert out.id.startswith("qtask_") and out.task.value == "endpoint.replay" and out.status.value == "finished"
+    receiver.wait_count(4, "/paused")
+    out = svix.endpoint.replay_missing(app.id, late.id, ReplayIn(since=since, until=datetime.now(timezone.utc)))
+    assert out.task.value == "endpoint.replay"
+    receiver.wait_count(5, "/late")
+
+    # Clients written for Svix poll the task; Herald has finished it and says what it did.
+    task = svix.background_task.get(out.id)
+    assert (task.id, task.task.value, task.status.value, task.data) == (
+        out.id, "endpoint.replay", "finished", {"messagesSent": 5})
+    replays = svix.background_task.list(BackgroundTaskListOptions(task=BackgroundTaskType.ENDPOINT_REPLAY)).data
+    assert [(t.id == out.id, t.data) for t in replays] == [(True, {"messagesSent": 5}), (False, {"messagesSent": 3})]
+
+    # Herald's answer also says how many messages went out; a second replay finds nothing missing.
+    status, body = herald.call("POST", f"/api/v1/app/{app.id}/endpoint/{ep.id}/replay-missing",
+                               {"since": since.isoformat()})
+    assert status == 202 and body["data"] == {"messagesSent": 0}, body
+    time.sleep(0.5)
+    paused = Counter(r.webhook_id for r in receiver.requests("/paused"))
+    assert paused == Counter([first.id, *missed]), "each missing message once, no other type, nothing twice"
+    assert Counter(r.webhook_id for r in receiver.requests("/late")) == Counter([first.id, *missed, other.id])
+    for path, endpoint in (("/paused", ep), ("/late", late)):
+        secret = svix.endpoint.get_secret(app.id, endpoint.id).key
+        for r in receiver.requests(path):
+            verify_both(secret, r, "webhook")
 
 
 @pytest.mark.herald_env(HERALD_CIRCUIT_FAILURES="3", HERALD_CIRCUIT_COOLDOWN="2s")

@@ -27,6 +27,14 @@ struct AttemptRoutes {
             )
             return try JSONCoding.response(MessageAttemptOut(attempt))
         }
+        router.delete("/api/v1/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}/content") { request, context in
+            try await store.expungeAttemptResponse(
+                application: request.pathParameter("app_id", context),
+                message: request.pathParameter("msg_id", context),
+                request.pathParameter("attempt_id", context)
+            )
+            return JSONCoding.noContent()
+        }
         router.get("/api/v1/app/{app_id}/msg/{msg_id}/endpoint") { request, context in
             let page = try await store.messageDestinations(
                 application: request.pathParameter("app_id", context),

@@ -3,7 +3,8 @@ import HeraldCore
 import HeraldStore
 import Hummingbird
 
-/// Manual delivery: resend one message to one endpoint now, or recover an endpoint's failed deliveries.
+/// Manual delivery: resend one message to one endpoint now, recover an endpoint's failed deliveries, or replay to it
+/// the messages it never got.
 struct DeliveryRoutes {
     let store: any Store
     let delivery: (any ManualDelivery)?
@@ -23,33 +24,46 @@ struct DeliveryRoutes {
             return JSONCoding.raw(Array("{}".utf8), status: .accepted)
         }
         router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/recover") { request, context in
-            let input = try await JSONCoding.decode(
-                RecoverIn.self,
-                request: request,
-                context: context,
-                limit: configuration.maximumBodyBytes
-            )
-            let (since, until) = try input.range()
+            let (since, until) = try await window(request, context)
             let now = Date()
-            _ = try await store.requeueFailedDeliveries(
+            let count = try await store.requeueFailedDeliveries(
                 application: request.pathParameter("app_id", context),
                 endpoint: request.pathParameter("endpoint_id", context),
                 since: since,
                 until: until,
                 now: now
             )
-            let out = RecoverOut(
-                id: "qtask_" + Identifier.make(prefix: "", milliseconds: now.millisecondsSince1970),
-                status: "finished",
-                task: "endpoint.recover",
-                updatedAt: now
-            )
-            return try JSONCoding.response(out, status: .accepted)
+            return try await finished(.endpointRecover, messagesSent: count, now: now)
         }
+        router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/replay-missing") { request, context in
+            let (since, until) = try await window(request, context)
+            let now = Date()
+            let count = try await store.replayMissingDeliveries(
+                application: request.pathParameter("app_id", context),
+                endpoint: request.pathParameter("endpoint_id", context),
+                since: since,
+                until: until,
+                now: now
+            )
+            return try await finished(.endpointReplay, messagesSent: count, now: now)
+        }
+    }
+
+    /// Records the finished task, so that clients polling it by id find it, and answers with it.
+    private func finished(_ kind: BackgroundTask.Kind, messagesSent: Int, now: Date) async throws -> Response {
+        let task = BackgroundTask.finished(kind, messagesSent: messagesSent, now: now)
+        try await store.insertBackgroundTask(task)
+        return try JSONCoding.response(BackgroundTaskOut(task), status: .accepted)
+    }
+
+    /// The `since` and `until` of a recover or replay request body.
+    private func window(_ request: Request, _ context: HeraldRequestContext) async throws -> (Date, Date?) {
+        try await JSONCoding.decode(RecoverIn.self, request: request, context: context, limit: configuration.maximumBodyBytes)
+            .range()
     }
 }
 
-/// Svix's `RecoverIn`.
+/// Svix's `RecoverIn` and `ReplayIn` (the same fields).
 struct RecoverIn: Decodable, Sendable {
     var since: String
     var until: String?
@@ -65,12 +79,4 @@ struct RecoverIn: Decodable, Sendable {
         guard end >= start else { throw ValidationError(["body", "until"], "Must not be before since") }
         return (start, end)
     }
-}
-
-/// Svix's `RecoverOut`: the background task, which Herald finishes before answering.
-struct RecoverOut: Encodable, Sendable {
-    var id: String
-    var status: String
-    var task: String
-    var updatedAt: Date
 }

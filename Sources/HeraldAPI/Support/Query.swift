@@ -63,6 +63,17 @@ struct Query {
         return PageRequest(limit: limit, iterator: string("iterator"), order: order)
     }
 
+    /// One of the names of `T`'s cases.
+    func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type = T.self) throws -> T?
+    where T.RawValue == String {
+        guard let text = string(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            let names = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError(["query", name], "Expected one of \(names)")
+        }
+        return value
+    }
+
     func status(_ name: String) throws -> DeliveryStatus? {
         guard let value = try integer(name) else { return nil }
         guard let status = DeliveryStatus(rawValue: value) else {

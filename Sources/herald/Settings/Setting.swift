@@ -88,7 +88,7 @@ extension Setting {
 
     // MARK: Retention
     static let attemptRetention = Setting(
-        key: "attempt-retention", defaultValue: "90d", summary: "how long attempts are kept")
+        key: "attempt-retention", defaultValue: "90d", summary: "how long attempts (and recover and replay tasks) are kept")
     static let pruneInterval = Setting(
         key: "prune-interval", defaultValue: "10m",
         summary: "how often expired payloads, attempts and idempotency keys are deleted")

@@ -1,0 +1,23 @@
+import HeraldCore
+import HeraldStore
+import Hummingbird
+
+/// The tasks that recover and replay ran, for clients that poll them by id (as they do with Svix) or list them.
+struct BackgroundTaskRoutes {
+    let store: any Store
+
+    func register(on router: Router<HeraldRequestContext>) {
+        router.get("/api/v1/background-task") { request, _ in
+            let query = try Query(request)
+            let filter = BackgroundTaskFilter(
+                status: try query.choice("status", BackgroundTask.Status.self),
+                kind: try query.choice("task", BackgroundTask.Kind.self)
+            )
+            let page = try await store.backgroundTasks(filter: filter, query.page(defaultOrder: .descending))
+            return try JSONCoding.listResponse(page) { try JSONCoding.encode(BackgroundTaskOut($0)) }
+        }
+        router.get("/api/v1/background-task/{task_id}") { request, context in
+            try JSONCoding.response(BackgroundTaskOut(try await store.backgroundTask(request.pathParameter("task_id", context))))
+        }
+    }
+}

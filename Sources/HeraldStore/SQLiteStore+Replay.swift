@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SQLiteStore {
+    public func replayMissingDeliveries(application: String, endpoint: String, since: Date, until: Date?, now: Date)
+        async throws -> Int
+    {
+        let target = try await read { db in
+            let applicationID = try Self.applicationID(db, application)
+            return try ReplayTarget(row: Self.endpointRow(db, applicationID: applicationID, endpoint))
+        }
+        guard let window = target.window(since: since, until: until ?? now) else { return 0 }
+        var next: String? = window.firstID
+        var created = 0
+        while let start = next {
+            let count: Int
+            (count, next) = try await write { context in
+                let db = context.db
+                // The first id of the next chunk; the last chunk runs to the window's end.
+                let following = try String.fetchOne(
+                    db,
+                    sql: "SELECT id FROM message WHERE app_id = ? AND id >= ? AND id < ? ORDER BY id LIMIT 1 OFFSET ?",
+                    arguments: [target.applicationID, start, window.endID, replayChunk]
+                )
+                let nowMilliseconds = Column.milliseconds(now)
+                var sql = """
+                    INSERT INTO delivery (message_id, endpoint_id, app_id, status, fifo, next_attempt_at, created_at,
+                        updated_at)
+                    SELECT m.id, ?, m.app_id, 1, ?, ?, ?, ? FROM message m
+                    WHERE m.app_id = ? AND m.id >= ? AND m.id < ? AND m.created_at >= ? AND m.created_at <= ?
+                      AND m.payload IS NOT NULL AND m.payload_expires_at > ?
+                    """
+                var arguments: [(any DatabaseValueConvertible)?] = [
+                    target.endpointID, target.fifo, nowMilliseconds, nowMilliseconds, nowMilliseconds,
+                    target.applicationID, start, following ?? window.endID, window.since, window.until, nowMilliseconds,
+                ]
+                if let eventTypes = target.eventTypes {
+                    sql += " AND m.event_type IN (\(Self.marks(eventTypes.count)))"
+                    arguments += eventTypes
+                }
+                if let channels = target.channels {
+                    sql += """
+                         AND EXISTS (SELECT 1 FROM message_channel c WHERE c.app_id = m.app_id AND c.message_id = m.id
+                            AND c.channel IN (\(Self.marks(channels.count))))
+                        """
+                    arguments += channels
+                }
+                // The conflict is a delivery that exists already: the message went to the endpoint before.
+                try db.execute(sql: sql + " ON CONFLICT DO NOTHING", arguments: StatementArguments(arguments))
+                return (db.changesCount, following)
+            }
+            created += count
+        }
+        return created
+    }
+
+    private static func marks(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}
+
+extension ReplayTarget {
+    init(row: Row) throws {
+        self.init(
+            endpointID: row["id"],
+            applicationID: row["app_id"],
+            fifo: row["fifo"],
+            eventTypes: try Column.decode([String].self, row["event_types"]),
+            channels: try Column.decode([String].self, row["channels"])
+        )
+    }
+}
