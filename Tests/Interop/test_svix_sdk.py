@@ -420,6 +420,23 @@ def test_duplicate_event_id_is_409(svix: Svix, msg_app: dict[str, str]) -> None:
     assert ids(svix.message.list(app).data) == [first.id]
 
 
+def test_message_creates_its_application_when_it_describes_one(svix: Svix) -> None:
+    expect_http_error(404, lambda: svix.message.create("tenant-7", MessageIn(event_type="user.created", payload={})))
+    first = svix.message.create("tenant-7", MessageIn(
+        event_type="user.created", payload={"n": 1}, application=ApplicationIn(name="Tenant 7", uid="tenant-7")))
+    app = svix.application.get("tenant-7")
+    assert (app.name, app.uid) == ("Tenant 7", "tenant-7")
+    second = svix.message.create("tenant-7", MessageIn(
+        event_type="user.created", payload={"n": 2}, application=ApplicationIn(name="Ignored", uid="tenant-7")))
+    assert svix.application.get(app.id).name == "Tenant 7"
+    assert ids(svix.message.list(app.id).data) == [second.id, first.id]
+    with pytest.raises(HTTPValidationError) as info:
+        svix.message.create("tenant-8", MessageIn(
+            event_type="user.created", payload={}, application=ApplicationIn(name="Tenant 8", uid="other")))
+    assert info.value.status_code == 422 and info.value.detail[0].loc == ["body", "application", "uid"]
+    expect_http_error(404, lambda: svix.application.get("tenant-8"))
+
+
 def test_message_get_by_event_id(svix: Svix, msg_app: dict[str, str]) -> None:
     app = msg_app["app"]
     out = svix.message.create(app, MessageIn(event_type="user.created", payload={"a": 1}, event_id="evt-uid"))

@@ -2,7 +2,8 @@
 /// document (payload included) and costs more than the rest of the request.
 ///
 /// The common shape: an object whose known members have their expected types (strings without escapes, arrays
-/// of such strings, plain integers, null for the optional ones), each at most once, and a `payload` object.
+/// of such strings, plain integers, null for the optional ones), each at most once, and a `payload` object, and
+/// no `application`.
 /// Anything else gives nil and the caller decodes with `JSONDecoder`, which words the error or reads the rare
 /// case; so both paths accept exactly the same bodies. The bytes must already have passed the strict check.
 struct CommonShapeReader {
@@ -61,6 +62,7 @@ struct CommonShapeReader {
                 let start = index
                 skipValue()
                 fields.payload = start..<index
+            case "application": return nil  // rare: the decoder reads it
             default: skipValue()
             }
             skipSpace()

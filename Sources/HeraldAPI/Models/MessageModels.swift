@@ -9,12 +9,14 @@ struct MessageIn: Decodable, Sendable {
     var tags: [String]?
     var payloadRetentionPeriod: Int?
     var payloadRetentionHours: Int?
+    /// Creates the application named in the path alongside the message, when it does not exist yet.
+    var application: ApplicationIn? = nil
     private var payload: ObjectShape
     /// Where the payload's text is in the body, when the body was read directly (never decoded).
     private var payloadSpan: Range<Int>? = nil
 
     private enum CodingKeys: String, CodingKey {
-        case eventType, eventId, channels, tags, payloadRetentionPeriod, payloadRetentionHours, payload
+        case eventType, eventId, channels, tags, payloadRetentionPeriod, payloadRetentionHours, application, payload
     }
 
     /// Decodes an object without keeping its members.
@@ -51,6 +53,23 @@ struct MessageIn: Decodable, Sendable {
                 payloadRetentionHours: fields.payloadRetentionHours, payload: ObjectShape(), payloadSpan: fields.payload)
         }
         return try JSONCoding.decodeChecked(MessageIn.self, from: body)
+    }
+
+    /// The application to create for a message sent to `key` (an id or uid that names no application yet): the one
+    /// the body describes, with `key` as its uid. Nil when the body describes none.
+    func applicationToCreate(key: String, now: Date) throws -> Application? {
+        guard let application else { return nil }
+        do {
+            try application.validate()
+            let uid = application.uid ?? key
+            guard uid == key else {
+                throw ValidationError(["body", "uid"], "Must be the application's id or uid from the path")
+            }
+            try Validate.identifier(uid, ["uid"])
+            return application.makeApplication(uid: uid, now: now)
+        } catch let error as ValidationError {
+            throw error.nested(under: "application")
+        }
     }
 
     /// Validates the fields and builds the message to store, with the payload's raw bytes from `body`.

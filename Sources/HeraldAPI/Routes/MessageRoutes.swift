@@ -12,13 +12,22 @@ struct MessageRoutes {
     func register(on router: Router<HeraldRequestContext>) {
         router.post("/api/v1/app/{app_id}/msg") { request, context in
             let body = try await JSONCoding.body(request, limit: configuration.maximumBodyBytes)
-            let new = try MessageIn.decode(body).newMessage(body: body)
+            let input = try MessageIn.decode(body)
+            let new = try input.newMessage(body: body)
             let withContent = try Query(request).bool("with_content", default: true)
-            let message = try await store.createMessage(
-                application: request.pathParameter("app_id", context),
-                new,
-                now: Date()
-            )
+            let key = try request.pathParameter("app_id", context)
+            let message: Message
+            do {
+                message = try await store.createMessage(application: key, new, now: Date())
+            } catch let error as HeraldError where error.isNotFound {
+                guard let application = try input.applicationToCreate(key: key, now: Date()) else { throw error }
+                do {
+                    _ = try await store.insertApplication(application)
+                } catch let error as HeraldError where error.isConflict {
+                    // Created meanwhile by a concurrent message to it: send to that one.
+                }
+                message = try await store.createMessage(application: key, new, now: Date())
+            }
             metrics.ingested.increment()
             return JSONCoding.raw(MessageOut.encode(message, withContent: withContent), status: .accepted)
         }

@@ -53,4 +53,15 @@ public struct ValidationError: Error, Sendable, Hashable {
     public init(_ location: [String], _ message: String, type: String = "value_error") {
         self.issues = [Issue(loc: location, msg: message, type: type)]
     }
+
+    /// The same issues for an object nested in the body as `field`: `["body", "name"]` becomes
+    /// `["body", field, "name"]`.
+    func nested(under field: String) -> ValidationError {
+        ValidationError(
+            issues.map { issue in
+                var issue = issue
+                if issue.loc.first == "body" { issue.loc.insert(field, at: 1) }
+                return issue
+            })
+    }
 }
