@@ -13,6 +13,8 @@ public struct Message: Sendable, Hashable {
     public var payload: [UInt8]?
     public var payloadExpiresAt: Date
     public var createdAt: Date
+    /// When the producer asked the first attempts to be made, if not at once.
+    public var deliverAt: Date?
 
     public init(
         id: String,
@@ -23,7 +25,8 @@ public struct Message: Sendable, Hashable {
         tags: [String]? = nil,
         payload: [UInt8]?,
         payloadExpiresAt: Date,
-        createdAt: Date
+        createdAt: Date,
+        deliverAt: Date? = nil
     ) {
         self.id = id
         self.applicationID = applicationID
@@ -34,6 +37,7 @@ public struct Message: Sendable, Hashable {
         self.payload = payload
         self.payloadExpiresAt = payloadExpiresAt
         self.createdAt = createdAt
+        self.deliverAt = deliverAt
     }
 
     /// Payloads are kept this many days unless the message says otherwise.
@@ -49,6 +53,8 @@ public struct NewMessage: Sendable, Hashable {
     public var payload: [UInt8]
     /// How long the payload is kept, in seconds.
     public var retention: TimeInterval
+    /// When the first attempts are due, if later than the message's creation: its deliveries wait until then.
+    public var deliverAt: Date?
 
     public init(
         eventType: String,
@@ -56,7 +62,8 @@ public struct NewMessage: Sendable, Hashable {
         channels: [String]? = nil,
         tags: [String]? = nil,
         payload: [UInt8],
-        retention: TimeInterval = Double(Message.defaultRetentionDays) * 86_400
+        retention: TimeInterval = Double(Message.defaultRetentionDays) * 86_400,
+        deliverAt: Date? = nil
     ) {
         self.eventType = eventType
         self.eventID = eventID
@@ -64,5 +71,14 @@ public struct NewMessage: Sendable, Hashable {
         self.tags = tags
         self.payload = payload
         self.retention = retention
+        self.deliverAt = deliverAt
+    }
+
+    /// Until when a delivery of this message waits: the later of `deliverAt` and `endpointDeferral` (the time its
+    /// endpoint's open circuit lets a probe through), or whichever is set.
+    public func waitsUntil(endpointDeferral: Date?) -> Date? {
+        guard let deliverAt else { return endpointDeferral }
+        guard let endpointDeferral else { return deliverAt }
+        return max(deliverAt, endpointDeferral)
     }
 }

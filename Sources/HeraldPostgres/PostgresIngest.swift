@@ -32,10 +32,12 @@ enum PostgresIngest {
             return (handoff.owner, expiresAt)
         }
 
-        /// When this instance's engine sends nothing to `endpoint` before a later time (its circuit is open), the
-        /// delivery is born pending until then (milliseconds) instead of leased and handed over.
+        /// When the producer scheduled the message (`deliverAt`), or this instance's engine sends nothing to
+        /// `endpoint` before a later time (its circuit is open), the delivery is born pending until then
+        /// (milliseconds) instead of leased and handed over.
         func deferral(of endpoint: Endpoint) -> Int64? {
-            guard let until = job.handoff?.deferredUntil(endpoint.id), until > job.now else { return nil }
+            let until = job.message.waitsUntil(endpointDeferral: job.handoff?.deferredUntil(endpoint.id))
+            guard let until, until > job.now else { return nil }
             return PostgresColumn.milliseconds(until)
         }
     }
@@ -60,7 +62,8 @@ enum PostgresIngest {
                     tags: job.message.tags,
                     payload: job.message.payload,
                     payloadExpiresAt: job.now.addingTimeInterval(job.message.retention),
-                    createdAt: job.now
+                    createdAt: job.now,
+                    deliverAt: job.message.deliverAt
                 )
                 let endpoints = try await PostgresStore.endpoints(context, applicationID: applicationID, columns: columns)
                     .filter { $0.accepts(eventType: message.eventType, messageChannels: message.channels) }
@@ -103,7 +106,8 @@ enum PostgresIngest {
     /// Inserts the messages; returns the ids of those inserted (a message whose `eventId` is taken is not).
     private static func insertMessages(_ messages: [Message], _ context: PostgresWriteContext) async throws -> Set<String> {
         guard !messages.isEmpty else { return [] }
-        // Arrays of optionals do not bind: an absent value travels as "" (never a valid value) and is stored as NULL.
+        // Arrays of optionals do not bind: an absent value travels as "" or -1 (never a valid value) and is stored as
+        // NULL.
         let eventIDs = messages.map { $0.eventID ?? "" }
         let channels = try messages.map { try PostgresColumn.json($0.channels) ?? "" }
         let tags = try messages.map { try PostgresColumn.json($0.tags) ?? "" }
@@ -113,14 +117,16 @@ enum PostgresIngest {
         let rows = try await context.connection.rows(
             """
             INSERT INTO message (id, app_id, event_type, event_id, channels, tags, payload, payload_expires_at,
-                created_at)
+                created_at, deliver_at)
             SELECT id, app_id, event_type, NULLIF(event_id, ''), NULLIF(channels, ''), NULLIF(tags, ''),
-                decode(payload, 'base64'), payload_expires_at, created_at
+                decode(payload, 'base64'), payload_expires_at, created_at, NULLIF(deliver_at, -1)
             FROM unnest(\(messages.map(\.id))::TEXT[], \(messages.map(\.applicationID))::TEXT[],
                 \(messages.map(\.eventType))::TEXT[], \(eventIDs)::TEXT[], \(channels)::TEXT[], \(tags)::TEXT[],
                 \(payloads)::TEXT[], \(messages.map { PostgresColumn.milliseconds($0.payloadExpiresAt) })::BIGINT[],
-                \(messages.map { PostgresColumn.milliseconds($0.createdAt) })::BIGINT[])
-                AS m(id, app_id, event_type, event_id, channels, tags, payload, payload_expires_at, created_at)
+                \(messages.map { PostgresColumn.milliseconds($0.createdAt) })::BIGINT[],
+                \(messages.map { $0.deliverAt.map(PostgresColumn.milliseconds) ?? -1 })::BIGINT[])
+                AS m(id, app_id, event_type, event_id, channels, tags, payload, payload_expires_at, created_at,
+                    deliver_at)
             ORDER BY app_id, event_id, id
             ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
             RETURNING id

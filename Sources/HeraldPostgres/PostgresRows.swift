@@ -120,7 +120,8 @@ extension Message {
             tags: try PostgresColumn.decode([String].self, row.value("tags")),
             payload: payload.map { [UInt8]($0) },
             payloadExpiresAt: expiresAt,
-            createdAt: try row.date("created_at")
+            createdAt: try row.date("created_at"),
+            deliverAt: try row.optionalDate("deliver_at")
         )
     }
 }

@@ -13,7 +13,7 @@ enum PostgresSchema {
     static let advisoryLockKey: Int64 = 0x4845_5241_4C44  // "HERALD"
 
     static let migrations: [Migration] = [
-        foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask,
+        foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask, messageDeliverAt,
     ]
 
     static let foundation = Migration(
@@ -205,5 +205,11 @@ enum PostgresSchema {
             )
             """
         ]
+    )
+
+    /// When a message's first attempts are due, if the producer scheduled them (Svix's `deliverAt`).
+    static let messageDeliverAt = Migration(
+        name: "v6-message-deliver-at",
+        statements: ["ALTER TABLE message ADD COLUMN deliver_at BIGINT"]
     )
 }

@@ -34,7 +34,8 @@ extension PostgresStore {
                     WITH replayed AS (
                         INSERT INTO delivery (message_id, endpoint_id, app_id, status, fifo, next_attempt_at,
                             created_at, updated_at)
-                        SELECT m.id, \(target.endpointID), m.app_id, 1, \(target.fifo), \(nowMilliseconds),
+                        SELECT m.id, \(target.endpointID), m.app_id, 1, \(target.fifo),
+                            GREATEST(\(nowMilliseconds), COALESCE(m.deliver_at, 0)),
                             \(nowMilliseconds), \(nowMilliseconds)
                         FROM message m
                         WHERE m.app_id = \(target.applicationID) AND m.id >= \(start) AND m.id < \(following ?? window.endID)

@@ -118,7 +118,8 @@ extension Message {
             tags: try Column.decode([String].self, row["tags"]),
             payload: payload.map { [UInt8]($0) },
             payloadExpiresAt: expiresAt,
-            createdAt: Column.date(row["created_at"])
+            createdAt: Column.date(row["created_at"]),
+            deliverAt: (row["deliver_at"] as Int64?).map(Column.date)
         )
     }
 }

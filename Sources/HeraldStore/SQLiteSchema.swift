@@ -168,6 +168,10 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("message-deliver-at") { db in
+            // When a message's first attempts are due, if the producer scheduled them (Svix's `deliverAt`).
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN deliver_at INTEGER")
+        }
         return migrator
     }
 }

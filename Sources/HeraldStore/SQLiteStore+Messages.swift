@@ -19,15 +19,16 @@ extension SQLiteStore {
                 tags: new.tags,
                 payload: new.payload,
                 payloadExpiresAt: now.addingTimeInterval(new.retention),
-                createdAt: now
+                createdAt: now,
+                deliverAt: new.deliverAt
             )
             let createdAt = Column.milliseconds(now)
             try Self.mappingConflicts("A message with this eventId already exists") {
                 let statement = try db.cachedStatement(
                     sql: """
                         INSERT INTO message (id, app_id, event_type, event_id, channels, tags, payload,
-                            payload_expires_at, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            payload_expires_at, created_at, deliver_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 )
                 try SQLiteDirect.run(
@@ -36,6 +37,7 @@ extension SQLiteStore {
                         .text(message.id), .text(applicationID), .text(message.eventType), .text(message.eventID),
                         .text(try Column.json(message.channels)), .text(try Column.json(message.tags)), .blob(new.payload),
                         .integer(Column.milliseconds(message.payloadExpiresAt)), .integer(createdAt),
+                        .integer(Column.milliseconds(new.deliverAt)),
                     ])
             }
             for channel in Set(new.channels ?? []) {
@@ -54,8 +56,9 @@ extension SQLiteStore {
             var tasks: [DeliveryTask] = []
             for endpoint in try Self.endpoints(context, applicationID: applicationID)
             where endpoint.accepts(eventType: new.eventType, messageChannels: new.channels) {
-                // An endpoint whose circuit is open gets its delivery pending until the circuit lets a probe through.
-                if let deferred = handoff?.deferredUntil(endpoint.id), deferred > now {
+                // A delivery waits in the store, pending, until the producer's `deliverAt`, and an endpoint whose
+                // circuit is open gets its delivery pending until the circuit lets a probe through.
+                if let deferred = new.waitsUntil(endpointDeferral: handoff?.deferredUntil(endpoint.id)), deferred > now {
                     try SQLiteDirect.run(
                         insertDelivery,
                         [

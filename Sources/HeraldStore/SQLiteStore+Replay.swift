@@ -27,7 +27,7 @@ extension SQLiteStore {
                 var sql = """
                     INSERT INTO delivery (message_id, endpoint_id, app_id, status, fifo, next_attempt_at, created_at,
                         updated_at)
-                    SELECT m.id, ?, m.app_id, 1, ?, ?, ?, ? FROM message m
+                    SELECT m.id, ?, m.app_id, 1, ?, MAX(?, COALESCE(m.deliver_at, 0)), ?, ? FROM message m
                     WHERE m.app_id = ? AND m.id >= ? AND m.id < ? AND m.created_at >= ? AND m.created_at <= ?
                       AND m.payload IS NOT NULL AND m.payload_expires_at > ?
                     """

@@ -100,9 +100,10 @@ public protocol Store: Sendable {
     /// Makes the endpoint's failed deliveries created in [since, until] pending again; returns how many.
     func requeueFailedDeliveries(application: String, endpoint: String, since: Date, until: Date?, now: Date) async throws
         -> Int
-    /// Starts a pending delivery, due at `now`, to the endpoint for every message of its application created in
-    /// [since, until] (`until` defaults to `now`) that its event-type and channel filters let through, that never
-    /// went to it (it did not exist yet, or was disabled), and whose payload is still held; returns how many.
+    /// Starts a pending delivery, due at `now` (or at the message's `deliverAt`, if later), to the endpoint for every
+    /// message of its application created in [since, until] (`until` defaults to `now`) that its event-type and
+    /// channel filters let through, that never went to it (it did not exist yet, or was disabled), and whose payload
+    /// is still held; returns how many.
     /// Works through the messages in chunks of ``replayChunk``, a transaction each, so ingest is never held long.
     func replayMissingDeliveries(application: String, endpoint: String, since: Date, until: Date?, now: Date)
         async throws -> Int

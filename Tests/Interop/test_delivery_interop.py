@@ -2,7 +2,7 @@
 
 Every webhook a test receives is verified with two independent implementations of the Standard Webhooks
 signature: `standardwebhooks` 1.1.0 and the `svix` package's `svix.webhooks.Webhook`, over the raw body and
-headers as they came off the wire. The attempt routes, resend, recover, replay-missing, stats and the circuit breaker are
+headers as they came off the wire. The attempt routes, resend, recover, replay-missing, scheduled messages, stats and the circuit breaker are
 driven with the `svix` SDK (raw HTTP only for Herald's extension fields). Operational events are validated
 against Schemas/events/*.json.
 """
@@ -359,6 +359,25 @@ def test_recover_redelivers_failed_messages(herald: Herald, receiver: Receiver) 
     secret = svix.endpoint.get_secret(app.id, ep.id).key
     for r in receiver.requests("/down"):
         verify_both(secret, r, "webhook")
+
+
+def test_a_scheduled_message_is_delivered_at_its_deliver_at(herald: Herald, receiver: Receiver) -> None:
+    svix = sdk(herald)
+    app = svix.application.create(ApplicationIn(name="scheduled"))
+    ep = svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/later")))
+    deliver_at = datetime.now(timezone.utc) + timedelta(seconds=3)
+    msg = svix.message.create(app.id, MessageIn(event_type="user.created", payload={"at": "later"}, deliver_at=deliver_at))
+    now = svix.message.create(app.id, MessageIn(event_type="user.created", payload={"at": "now"}))
+    assert msg.deliver_at is not None and abs((msg.deliver_at - deliver_at).total_seconds()) < 0.001
+    assert svix.message.get(app.id, msg.id).deliver_at == msg.deliver_at
+
+    receiver.wait_count(1, "/later")
+    time.sleep(1.5)
+    assert [r.webhook_id for r in receiver.requests("/later")] == [now.id], "the scheduled message waits"
+    [_, scheduled] = receiver.wait_count(2, "/later", timeout=10)
+    assert scheduled.webhook_id == msg.id and scheduled.at >= deliver_at.timestamp()
+    assert scheduled.at < deliver_at.timestamp() + 3, "sent soon after its deliverAt"
+    assert verify_both(svix.endpoint.get_secret(app.id, ep.id).key, scheduled, "webhook") == {"at": "later"}
 
 
 def test_replay_missing_sends_what_a_disabled_or_new_endpoint_never_got(herald: Herald, receiver: Receiver) -> None:

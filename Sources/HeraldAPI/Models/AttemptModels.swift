@@ -81,6 +81,7 @@ struct EndpointMessageOut: Encodable, Sendable {
     var status: Int
     var statusText: String
     var nextAttempt: Date?
+    var deliverAt: Date?
 
     static func encode(_ item: EndpointMessage, withContent: Bool) throws -> [UInt8] {
         let message = item.message
@@ -94,7 +95,8 @@ struct EndpointMessageOut: Encodable, Sendable {
             timestamp: message.createdAt,
             status: delivery.status.rawValue,
             statusText: delivery.status.text,
-            nextAttempt: delivery.status == .pending || delivery.status == .sending ? delivery.nextAttemptAt : nil
+            nextAttempt: delivery.status == .pending || delivery.status == .sending ? delivery.nextAttemptAt : nil,
+            deliverAt: message.deliverAt
         )
         return try JSONCoding.encode(out, rawMembers: [("payload", MessageOut.payloadBytes(message, withContent))])
     }

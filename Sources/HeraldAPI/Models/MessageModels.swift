@@ -11,12 +11,15 @@ struct MessageIn: Decodable, Sendable {
     var payloadRetentionHours: Int?
     /// Creates the application named in the path alongside the message, when it does not exist yet.
     var application: ApplicationIn? = nil
+    /// When the first attempts are due (ISO 8601), at most ``maximumDeliveryDelay`` ahead.
+    var deliverAt: String? = nil
     private var payload: ObjectShape
     /// Where the payload's text is in the body, when the body was read directly (never decoded).
     private var payloadSpan: Range<Int>? = nil
 
     private enum CodingKeys: String, CodingKey {
-        case eventType, eventId, channels, tags, payloadRetentionPeriod, payloadRetentionHours, application, payload
+        case eventType, eventId, channels, tags, payloadRetentionPeriod, payloadRetentionHours, application, deliverAt
+        case payload
     }
 
     /// Decodes an object without keeping its members.
@@ -72,8 +75,12 @@ struct MessageIn: Decodable, Sendable {
         }
     }
 
-    /// Validates the fields and builds the message to store, with the payload's raw bytes from `body`.
-    func newMessage(body: [UInt8]) throws -> NewMessage {
+    /// How far ahead `deliverAt` may be (as with Svix).
+    static let maximumDeliveryDelay: TimeInterval = 24 * 3600
+
+    /// Validates the fields and builds the message to store, with the payload's raw bytes from `body`. A
+    /// `deliverAt` that is not after `now` means at once.
+    func newMessage(body: [UInt8], now: Date = Date()) throws -> NewMessage {
         try Validate.identifier(eventType, ["eventType"])
         if let eventId { try Validate.printable(eventId, ["eventId"]) }
         try Validate.channels(channels)
@@ -91,6 +98,16 @@ struct MessageIn: Decodable, Sendable {
             }
             retention = Double(hours) * 3600
         }
+        var scheduled: Date?
+        if let deliverAt {
+            guard let date = Timestamp.parse(deliverAt) else {
+                throw ValidationError(["body", "deliverAt"], "Expected an ISO 8601 date-time")
+            }
+            guard date <= now.addingTimeInterval(Self.maximumDeliveryDelay) else {
+                throw ValidationError(["body", "deliverAt"], "Must be at most 24 hours in the future")
+            }
+            scheduled = date > now ? date : nil
+        }
         guard let payload = payloadSpan.map({ body[$0] }) ?? RawJSON.member("payload", in: body) else {
             throw ValidationError(["body", "payload"], "Field required", type: "missing")
         }
@@ -100,12 +117,14 @@ struct MessageIn: Decodable, Sendable {
             channels: channels,
             tags: tags,
             payload: Array(payload),
-            retention: retention
+            retention: retention,
+            deliverAt: scheduled
         )
     }
 }
 
-/// Svix's `MessageOut`: `id`, `eventType`, `eventId`, `channels` and `tags` when set, `timestamp`, and the
+/// Svix's `MessageOut`: `id`, `eventType`, `eventId`, `channels` and `tags` when set, `timestamp`, `deliverAt`
+/// when scheduled, and the
 /// payload as the producer wrote it. Written by hand (see ``JSONWriter``): every message response goes through here.
 enum MessageOut {
     /// The message as JSON; its payload is `{}` without content or once expunged.
@@ -118,6 +137,7 @@ enum MessageOut {
         if let channels = message.channels { json.member("channels", channels) }
         if let tags = message.tags { json.member("tags", tags) }
         json.member("timestamp", Timestamp.format(message.createdAt))
+        if let deliverAt = message.deliverAt { json.member("deliverAt", Timestamp.format(deliverAt)) }
         json.rawMember("payload", payload)
         return json.finish()
     }
