@@ -55,6 +55,9 @@ public struct NewMessage: Sendable, Hashable {
     public var retention: TimeInterval
     /// When the first attempts are due, if later than the message's creation: its deliveries wait until then.
     public var deliverAt: Date?
+    /// The one endpoint (id) this message goes to, whatever its filters: an example sent to try the endpoint out.
+    /// Nil: every enabled endpoint whose filters let it through.
+    public var onlyEndpoint: String?
 
     public init(
         eventType: String,
@@ -63,7 +66,8 @@ public struct NewMessage: Sendable, Hashable {
         tags: [String]? = nil,
         payload: [UInt8],
         retention: TimeInterval = Double(Message.defaultRetentionDays) * 86_400,
-        deliverAt: Date? = nil
+        deliverAt: Date? = nil,
+        onlyEndpoint: String? = nil
     ) {
         self.eventType = eventType
         self.eventID = eventID
@@ -72,6 +76,13 @@ public struct NewMessage: Sendable, Hashable {
         self.payload = payload
         self.retention = retention
         self.deliverAt = deliverAt
+        self.onlyEndpoint = onlyEndpoint
+    }
+
+    /// Whether one of this message's deliveries goes to `endpoint`.
+    public func goes(to endpoint: Endpoint) -> Bool {
+        if let onlyEndpoint { return endpoint.id == onlyEndpoint }
+        return endpoint.accepts(eventType: eventType, messageChannels: channels)
     }
 
     /// Until when a delivery of this message waits: the later of `deliverAt` and `endpointDeferral` (the time its

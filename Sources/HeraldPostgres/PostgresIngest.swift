@@ -66,7 +66,7 @@ enum PostgresIngest {
                     deliverAt: job.message.deliverAt
                 )
                 let endpoints = try await PostgresStore.endpoints(context, applicationID: applicationID, columns: columns)
-                    .filter { $0.accepts(eventType: message.eventType, messageChannels: message.channels) }
+                    .filter(job.message.goes(to:))
                 rows.append(Row(job: job, message: message, endpoints: endpoints))
             } catch let error as HeraldError {
                 job.result.result = .failure(error)

@@ -54,8 +54,7 @@ extension SQLiteStore {
             )
             let leaseExpiry = handoff.map { Column.milliseconds(now.addingTimeInterval($0.leaseDuration)) }
             var tasks: [DeliveryTask] = []
-            for endpoint in try Self.endpoints(context, applicationID: applicationID)
-            where endpoint.accepts(eventType: new.eventType, messageChannels: new.channels) {
+            for endpoint in try Self.endpoints(context, applicationID: applicationID) where new.goes(to: endpoint) {
                 // A delivery waits in the store, pending, until the producer's `deliverAt`, and an endpoint whose
                 // circuit is open gets its delivery pending until the circuit lets a probe through.
                 if let deferred = new.waitsUntil(endpointDeferral: handoff?.deferredUntil(endpoint.id)), deferred > now {

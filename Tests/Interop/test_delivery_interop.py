@@ -2,7 +2,7 @@
 
 Every webhook a test receives is verified with two independent implementations of the Standard Webhooks
 signature: `standardwebhooks` 1.1.0 and the `svix` package's `svix.webhooks.Webhook`, over the raw body and
-headers as they came off the wire. The attempt routes, resend, recover, replay-missing, scheduled messages, stats and the circuit breaker are
+headers as they came off the wire. The attempt routes, resend, recover, replay-missing, send-example, scheduled messages, stats and the circuit breaker are
 driven with the `svix` SDK (raw HTTP only for Herald's extension fields). Operational events are validated
 against Schemas/events/*.json.
 """
@@ -30,6 +30,7 @@ from svix.api import (
     EndpointPatch,
     EndpointSecretRotateIn,
     EndpointUpsertIn,
+    EventExampleIn,
     EventTypeIn,
     MessageAttemptListByEndpointOptions,
     MessageAttemptListByMsgOptions,
@@ -359,6 +360,25 @@ def test_recover_redelivers_failed_messages(herald: Herald, receiver: Receiver) 
     secret = svix.endpoint.get_secret(app.id, ep.id).key
     for r in receiver.requests("/down"):
         verify_both(secret, r, "webhook")
+
+
+def test_send_example_goes_to_that_endpoint_alone(herald: Herald, receiver: Receiver) -> None:
+    svix = sdk(herald)
+    svix.event_type.create(EventTypeIn(name="order.shipped", description="shipped", schemas={
+        "1": {"type": "object", "examples": [{"order": "A-1"}, {"order": "B-2"}]}}))
+    app = svix.application.create(ApplicationIn(name="examples"))
+    tried = svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/tried"), event_types=["user.created"]))
+    svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/bystander")))
+
+    ping = svix.endpoint.send_example(app.id, tried.id, EventExampleIn(event_type="svix.ping"))
+    second = svix.endpoint.send_example(app.id, tried.id, EventExampleIn(event_type="order.shipped", example_index=1))
+    assert (ping.payload, second.payload) == ({"success": True}, {"order": "B-2"})
+    received = receiver.wait_count(2, "/tried")
+    secret = svix.endpoint.get_secret(app.id, tried.id).key
+    by_id = {r.webhook_id: verify_both(secret, r, "webhook") for r in received}
+    assert by_id == {ping.id: {"success": True}, second.id: {"order": "B-2"}}
+    time.sleep(0.5)
+    assert receiver.count("/bystander") == 0, "an example goes to the endpoint it was sent to only"
 
 
 def test_a_scheduled_message_is_delivered_at_its_deliver_at(herald: Herald, receiver: Receiver) -> None:

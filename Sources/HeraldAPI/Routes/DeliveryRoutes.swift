@@ -3,8 +3,8 @@ import HeraldCore
 import HeraldStore
 import Hummingbird
 
-/// Manual delivery: resend one message to one endpoint now, recover an endpoint's failed deliveries, or replay to it
-/// the messages it never got.
+/// Manual delivery: resend one message to one endpoint now, send one an example, recover an endpoint's failed
+/// deliveries, or replay to it the messages it never got.
 struct DeliveryRoutes {
     let store: any Store
     let delivery: (any ManualDelivery)?
@@ -35,6 +35,9 @@ struct DeliveryRoutes {
             )
             return try await finished(.endpointRecover, messagesSent: count, now: now)
         }
+        router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example") { request, context in
+            try await sendExample(request, context)
+        }
         router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/replay-missing") { request, context in
             let (since, until) = try await window(request, context)
             let now = Date()
@@ -47,6 +50,27 @@ struct DeliveryRoutes {
             )
             return try await finished(.endpointReplay, messagesSent: count, now: now)
         }
+    }
+
+    /// Sends an example of an event type (or a `svix.ping`) to this one endpoint, as a message of its application.
+    private func sendExample(_ request: Request, _ context: HeraldRequestContext) async throws -> Response {
+        let body = try await JSONCoding.body(request, limit: configuration.maximumBodyBytes)
+        try JSONCoding.check(body)
+        let input = try JSONCoding.decodeChecked(EventExampleIn.self, from: body)
+        try input.validate()
+        let application = try request.pathParameter("app_id", context)
+        let endpoint = try await store.endpoint(application: application, request.pathParameter("endpoint_id", context))
+        let payload: [UInt8]
+        if input.payload?.objectValue != nil, let raw = RawJSON.member("payload", in: body) {
+            payload = Array(raw)
+        } else if input.eventType == EventExampleIn.pingEventType {
+            payload = EventExampleIn.pingPayload
+        } else {
+            payload = try input.example(in: try await store.eventType(input.eventType).schemas)
+        }
+        let example = NewMessage(eventType: input.eventType, payload: payload, onlyEndpoint: endpoint.id)
+        let message = try await store.createMessage(application: application, example, now: Date())
+        return JSONCoding.raw(MessageOut.encode(message, withContent: true), status: .accepted)
     }
 
     /// Records the finished task, so that clients polling it by id find it, and answers with it.
