@@ -229,6 +229,22 @@ import Testing
         }
     }
 
+    /// The SDKs' `message_in_raw` puts the real payload in `transformationsParams.rawPayload` and sends `{}` as
+    /// `payload`: delivering `{}` would lose it, so it is refused; other transformation parameters are ignored.
+    @Test func aRawPayloadIsRefusedAndOtherTransformationParametersAreIgnored() async throws {
+        try await TestAPI.run { api in
+            let app = try await api.createApplication()
+            let raw = #"{"eventType":"a","payload":{},"transformationsParams":{"rawPayload":"<xml/>"}}"#
+            expectValidationError(
+                try await api.post("/api/v1/app/\(app)/msg", raw), at: ["body", "transformationsParams", "rawPayload"])
+            #expect(try await api.get("/api/v1/app/\(app)/msg").data.isEmpty)
+            let other = #"{"eventType":"a","payload":{"n":1},"transformationsParams":{"hint":"x"}}"#
+            let sent = try await api.post("/api/v1/app/\(app)/msg", other)
+            #expect(sent.status == .accepted, "body: \(sent.text)")
+            #expect(sent["payload"] == ["n": 1])
+        }
+    }
+
     /// `2026-11-23T07:00:00.123Z` written as `2026-11-23T08:00:00.123+01:00`.
     static func plusOneHour(_ timestamp: String) throws -> String {
         let formatter = ISO8601DateFormatter()

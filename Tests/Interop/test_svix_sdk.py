@@ -45,6 +45,7 @@ from svix.api import (
     Svix,
     SvixOptions,
 )
+from svix.api.message import message_in_raw
 from svix.exceptions import HttpError, HTTPValidationError
 from svix.models.common import BaseModel
 
@@ -435,6 +436,15 @@ def test_message_creates_its_application_when_it_describes_one(svix: Svix) -> No
             event_type="user.created", payload={}, application=ApplicationIn(name="Tenant 8", uid="other")))
     assert info.value.status_code == 422 and info.value.detail[0].loc == ["body", "application", "uid"]
     expect_http_error(404, lambda: svix.application.get("tenant-8"))
+
+
+def test_a_raw_payload_is_refused_not_delivered_as_empty(svix: Svix, msg_app: dict[str, str]) -> None:
+    app = msg_app["app"]
+    with pytest.raises(HTTPValidationError) as info:
+        svix.message.create(app, message_in_raw("user.created", "<order id='1'/>", "application/xml"))
+    assert info.value.status_code == 422
+    assert info.value.detail[0].loc == ["body", "transformationsParams", "rawPayload"]
+    assert svix.message.list(app).data == []
 
 
 def test_message_get_by_event_id(svix: Svix, msg_app: dict[str, str]) -> None:

@@ -3,7 +3,7 @@
 ///
 /// The common shape: an object whose known members have their expected types (strings without escapes, arrays
 /// of such strings, plain integers, null for the optional ones), each at most once, and a `payload` object, and
-/// no `application` or `deliverAt`.
+/// no `application`, `deliverAt` or `transformationsParams`.
 /// Anything else gives nil and the caller decodes with `JSONDecoder`, which words the error or reads the rare
 /// case; so both paths accept exactly the same bodies. The bytes must already have passed the strict check.
 struct CommonShapeReader {
@@ -62,7 +62,7 @@ struct CommonShapeReader {
                 let start = index
                 skipValue()
                 fields.payload = start..<index
-            case "application", "deliverAt": return nil  // rare: the decoder reads them
+            case "application", "deliverAt", "transformationsParams": return nil  // rare: the decoder reads them
             default: skipValue()
             }
             skipSpace()

@@ -13,13 +13,15 @@ struct MessageIn: Decodable, Sendable {
     var application: ApplicationIn? = nil
     /// When the first attempts are due (ISO 8601), at most ``maximumDeliveryDelay`` ahead.
     var deliverAt: String? = nil
+    /// Svix's parameters for transformations; Herald runs none, and refuses the raw payload the SDKs send in it.
+    var transformationsParams: JSONValue? = nil
     private var payload: ObjectShape
     /// Where the payload's text is in the body, when the body was read directly (never decoded).
     private var payloadSpan: Range<Int>? = nil
 
     private enum CodingKeys: String, CodingKey {
         case eventType, eventId, channels, tags, payloadRetentionPeriod, payloadRetentionHours, application, deliverAt
-        case payload
+        case transformationsParams, payload
     }
 
     /// Decodes an object without keeping its members.
@@ -82,6 +84,12 @@ struct MessageIn: Decodable, Sendable {
     /// `deliverAt` that is not after `now` means at once.
     func newMessage(body: [UInt8], now: Date = Date()) throws -> NewMessage {
         try Validate.identifier(eventType, ["eventType"])
+        if transformationsParams?.objectValue?["rawPayload"] != nil {
+            // The SDKs' `message_in_raw` sends `payload: {}` and the real payload here: delivering `{}` would lose it.
+            throw ValidationError(
+                ["body", "transformationsParams", "rawPayload"],
+                "Raw (non-JSON) payloads are not supported; send the payload as a JSON object in payload")
+        }
         if let eventId { try Validate.printable(eventId, ["eventId"]) }
         try Validate.channels(channels)
         try Validate.tags(tags)
