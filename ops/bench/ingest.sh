@@ -7,6 +7,7 @@
 #      DURATION    wrk duration per run (default 20s)
 #      CONNECTIONS wrk connections (default 64), THREADS wrk threads (default 2)
 #      KEEP_DATA=1 keep the temp data dir
+#      REPLAY=1    afterwards, time replay-missing of every stored message to a new endpoint
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -140,3 +141,27 @@ else:
     print(f"verify: FAILED, store has {db} messages for {ok} acknowledged")
     sys.exit(1)
 EOF
+
+# --- replay (REPLAY=1): every stored message to a new endpoint ----------------------------------
+if [[ "${REPLAY:-0}" == 1 ]]; then
+    echo
+    echo "==== POST /api/v1/app/{app}/endpoint/{new}/replay-missing (every message since 2000) ===="
+    new_endpoint="$(api POST "/api/v1/app/$app_id/endpoint" '{"url":"http://127.0.0.1:9/herald-replay"}' | json_field id)"
+    replay_ticks0="$(server_ticks)"
+    replay_start="$(date +%s.%N)"
+    replay_out="$(api POST "/api/v1/app/$app_id/endpoint/$new_endpoint/replay-missing" '{"since":"2000-01-01T00:00:00Z"}')"
+    replay_end="$(date +%s.%N)"
+    replay_ticks1="$(server_ticks)"
+    python3 - "$replay_out" "$replay_start" "$replay_end" "$db_count" "$(getconf CLK_TCK)" "$replay_ticks0" \
+        "$replay_ticks1" <<'EOF'
+import json, sys
+out, (start, end, db, hz, t0, t1) = json.loads(sys.argv[1]), map(float, sys.argv[2:])
+sent, seconds = out["data"]["messagesSent"], end - start
+print(f"task {out['id']}: {out['status']}, {sent} messages in {seconds:.2f} s ({sent / seconds:,.0f} msgs/s), "
+      f"server CPU {(t1 - t0) / hz / max(sent, 1) * 1e6:.1f} µs per message")
+if sent != int(db):
+    print(f"replay: FAILED, {sent} replayed for {int(db)} stored")
+    sys.exit(1)
+print("replay: OK, every stored message replayed once")
+EOF
+fi
