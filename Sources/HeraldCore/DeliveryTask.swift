@@ -23,6 +23,8 @@ public struct DeliveryTask: Sendable, Hashable {
     public var attemptCount: Int
     /// When the next attempt is due (a FIFO lane waits for its head until then).
     public var nextAttemptAt: Date
+    /// The `content-type` of a raw payload; nil for a JSON object (`application/json`).
+    public var contentType: String?
 
     public init(
         messageID: String,
@@ -31,7 +33,8 @@ public struct DeliveryTask: Sendable, Hashable {
         eventType: String,
         payload: [UInt8]?,
         attemptCount: Int,
-        nextAttemptAt: Date
+        nextAttemptAt: Date,
+        contentType: String? = nil
     ) {
         self.messageID = messageID
         self.endpointID = endpointID
@@ -40,6 +43,7 @@ public struct DeliveryTask: Sendable, Hashable {
         self.payload = payload
         self.attemptCount = attemptCount
         self.nextAttemptAt = nextAttemptAt
+        self.contentType = contentType
     }
 
     public var key: DeliveryKey { DeliveryKey(messageID: messageID, endpointID: endpointID) }

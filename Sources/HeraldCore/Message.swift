@@ -15,6 +15,9 @@ public struct Message: Sendable, Hashable {
     public var createdAt: Date
     /// When the producer asked the first attempts to be made, if not at once.
     public var deliverAt: Date?
+    /// Set for a raw payload (any bytes, not necessarily a JSON object): the `content-type` it is delivered with.
+    /// Nil for a JSON object payload, delivered as `application/json`.
+    public var contentType: String?
 
     public init(
         id: String,
@@ -26,7 +29,8 @@ public struct Message: Sendable, Hashable {
         payload: [UInt8]?,
         payloadExpiresAt: Date,
         createdAt: Date,
-        deliverAt: Date? = nil
+        deliverAt: Date? = nil,
+        contentType: String? = nil
     ) {
         self.id = id
         self.applicationID = applicationID
@@ -38,6 +42,7 @@ public struct Message: Sendable, Hashable {
         self.payloadExpiresAt = payloadExpiresAt
         self.createdAt = createdAt
         self.deliverAt = deliverAt
+        self.contentType = contentType
     }
 
     /// Payloads are kept this many days unless the message says otherwise.
@@ -55,6 +60,8 @@ public struct NewMessage: Sendable, Hashable {
     public var retention: TimeInterval
     /// When the first attempts are due, if later than the message's creation: its deliveries wait until then.
     public var deliverAt: Date?
+    /// Set for a raw payload: the `content-type` it is delivered with (see ``Message/contentType``).
+    public var contentType: String?
     /// The one endpoint (id) this message goes to, whatever its filters: an example sent to try the endpoint out.
     /// Nil: every enabled endpoint whose filters let it through.
     public var onlyEndpoint: String?
@@ -67,6 +74,7 @@ public struct NewMessage: Sendable, Hashable {
         payload: [UInt8],
         retention: TimeInterval = Double(Message.defaultRetentionDays) * 86_400,
         deliverAt: Date? = nil,
+        contentType: String? = nil,
         onlyEndpoint: String? = nil
     ) {
         self.eventType = eventType
@@ -76,6 +84,7 @@ public struct NewMessage: Sendable, Hashable {
         self.payload = payload
         self.retention = retention
         self.deliverAt = deliverAt
+        self.contentType = contentType
         self.onlyEndpoint = onlyEndpoint
     }
 

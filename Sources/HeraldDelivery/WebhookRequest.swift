@@ -31,7 +31,7 @@ enum WebhookRequest {
             timestamp: seconds,
             payload: payload
         )
-        writer.add("content-type", "application/json")
+        writer.add("content-type", task.contentType ?? "application/json")
         writer.add("user-agent", HeraldDelivery.userAgent)
         let time = String(seconds)
         for prefix in signatureHeaders == .both ? ["webhook", "svix"] : [signatureHeaders.rawValue] {

@@ -63,7 +63,8 @@ enum PostgresIngest {
                     payload: job.message.payload,
                     payloadExpiresAt: job.now.addingTimeInterval(job.message.retention),
                     createdAt: job.now,
-                    deliverAt: job.message.deliverAt
+                    deliverAt: job.message.deliverAt,
+                    contentType: job.message.contentType
                 )
                 let endpoints = try await PostgresStore.endpoints(context, applicationID: applicationID, columns: columns)
                     .filter(job.message.goes(to:))
@@ -96,7 +97,8 @@ enum PostgresIngest {
                     eventType: row.message.eventType,
                     payload: row.job.message.payload,
                     attemptCount: 0,
-                    nextAttemptAt: row.job.now
+                    nextAttemptAt: row.job.now,
+                    contentType: row.job.message.contentType
                 )
             }
             row.job.result.result = .success((row.message, tasks))
@@ -117,16 +119,18 @@ enum PostgresIngest {
         let rows = try await context.connection.rows(
             """
             INSERT INTO message (id, app_id, event_type, event_id, channels, tags, payload, payload_expires_at,
-                created_at, deliver_at)
+                created_at, deliver_at, content_type)
             SELECT id, app_id, event_type, NULLIF(event_id, ''), NULLIF(channels, ''), NULLIF(tags, ''),
-                decode(payload, 'base64'), payload_expires_at, created_at, NULLIF(deliver_at, -1)
+                decode(payload, 'base64'), payload_expires_at, created_at, NULLIF(deliver_at, -1),
+                NULLIF(content_type, '')
             FROM unnest(\(messages.map(\.id))::TEXT[], \(messages.map(\.applicationID))::TEXT[],
                 \(messages.map(\.eventType))::TEXT[], \(eventIDs)::TEXT[], \(channels)::TEXT[], \(tags)::TEXT[],
                 \(payloads)::TEXT[], \(messages.map { PostgresColumn.milliseconds($0.payloadExpiresAt) })::BIGINT[],
                 \(messages.map { PostgresColumn.milliseconds($0.createdAt) })::BIGINT[],
-                \(messages.map { $0.deliverAt.map(PostgresColumn.milliseconds) ?? -1 })::BIGINT[])
+                \(messages.map { $0.deliverAt.map(PostgresColumn.milliseconds) ?? -1 })::BIGINT[],
+                \(messages.map { $0.contentType ?? "" })::TEXT[])
                 AS m(id, app_id, event_type, event_id, channels, tags, payload, payload_expires_at, created_at,
-                    deliver_at)
+                    deliver_at, content_type)
             ORDER BY app_id, event_id, id
             ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
             RETURNING id

@@ -121,7 +121,8 @@ extension Message {
             payload: payload.map { [UInt8]($0) },
             payloadExpiresAt: expiresAt,
             createdAt: try row.date("created_at"),
-            deliverAt: try row.optionalDate("deliver_at")
+            deliverAt: try row.optionalDate("deliver_at"),
+            contentType: try row.value("content_type")
         )
     }
 }

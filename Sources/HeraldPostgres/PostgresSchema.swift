@@ -14,6 +14,7 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask, messageDeliverAt,
+        messageContentType,
     ]
 
     static let foundation = Migration(
@@ -211,5 +212,11 @@ enum PostgresSchema {
     static let messageDeliverAt = Migration(
         name: "v6-message-deliver-at",
         statements: ["ALTER TABLE message ADD COLUMN deliver_at BIGINT"]
+    )
+
+    /// The content type of a raw (not JSON object) payload, which it is delivered with; NULL for JSON.
+    static let messageContentType = Migration(
+        name: "v7-message-content-type",
+        statements: ["ALTER TABLE message ADD COLUMN content_type TEXT"]
     )
 }

@@ -16,7 +16,7 @@ extension PostgresStore {
     /// What a leasing UPDATE returns: the delivery with its message's event type and payload.
     private static let leasedColumns = """
         d.message_id, d.endpoint_id, d.app_id, d.attempt_count, d.next_attempt_at, m.event_type, m.payload,
-        m.payload_expires_at
+        m.payload_expires_at, m.content_type
         """
 
     public func leaseDueDeliveries(owner: String, now: Date, leaseDuration: TimeInterval, limit: Int) async throws
@@ -179,7 +179,8 @@ extension PostgresStore {
                 eventType: try row.value("event_type"),
                 payload: payload.map { [UInt8]($0) },
                 attemptCount: try row.value("attempt_count"),
-                nextAttemptAt: PostgresColumn.date(next ?? nowMilliseconds)
+                nextAttemptAt: PostgresColumn.date(next ?? nowMilliseconds),
+                contentType: try row.value("content_type")
             )
         }
         .sorted { ($0.nextAttemptAt, $0.messageID) < ($1.nextAttemptAt, $1.messageID) }

@@ -126,7 +126,8 @@ extension PostgresStore {
                 eventType: message.eventType,
                 payload: payload,
                 attemptCount: attempts,
-                nextAttemptAt: now
+                nextAttemptAt: now,
+                contentType: message.contentType
             )
             return Resend(endpoint: endpoint, task: task)
         }

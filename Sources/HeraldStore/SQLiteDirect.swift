@@ -66,6 +66,10 @@ struct SQLiteDirect {
             sqlite3_column_int64(handle, index)
         }
 
+        func optionalText(_ index: Int32) -> String? {
+            sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : text(index)
+        }
+
         func optionalInteger(_ index: Int32) -> Int64? {
             sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, index)
         }

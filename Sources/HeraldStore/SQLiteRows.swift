@@ -119,7 +119,8 @@ extension Message {
             payload: payload.map { [UInt8]($0) },
             payloadExpiresAt: expiresAt,
             createdAt: Column.date(row["created_at"]),
-            deliverAt: (row["deliver_at"] as Int64?).map(Column.date)
+            deliverAt: (row["deliver_at"] as Int64?).map(Column.date),
+            contentType: row["content_type"]
         )
     }
 }

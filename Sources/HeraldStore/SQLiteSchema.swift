@@ -172,6 +172,10 @@ enum SQLiteSchema {
             // When a message's first attempts are due, if the producer scheduled them (Svix's `deliverAt`).
             try db.execute(sql: "ALTER TABLE message ADD COLUMN deliver_at INTEGER")
         }
+        migrator.registerMigration("message-content-type") { db in
+            // The content type of a raw (not JSON object) payload, which it is delivered with; NULL for JSON.
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN content_type TEXT")
+        }
         return migrator
     }
 }

@@ -5,7 +5,7 @@ import HeraldCore
 extension SQLiteStore {
     private static let taskColumns = """
         d.message_id, d.endpoint_id, d.app_id, d.attempt_count, d.next_attempt_at, m.event_type, m.payload,
-        m.payload_expires_at
+        m.payload_expires_at, m.content_type
         """
 
     public func leaseDueDeliveries(owner: String, now: Date, leaseDuration: TimeInterval, limit: Int) async throws
@@ -241,7 +241,8 @@ extension SQLiteStore {
                 eventType: message.eventType,
                 payload: payload,
                 attemptCount: attempts,
-                nextAttemptAt: now
+                nextAttemptAt: now,
+                contentType: message.contentType
             )
             return (endpoint, task)
         }
@@ -257,6 +258,7 @@ extension SQLiteStore {
         let eventType: String
         let payload: [UInt8]?
         let payloadExpiresAt: Int64
+        let contentType: String?
 
         init(_ columns: SQLiteDirect.Columns) {
             messageID = columns.text(0)
@@ -267,6 +269,7 @@ extension SQLiteStore {
             eventType = columns.text(5)
             payload = columns.blob(6)
             payloadExpiresAt = columns.integer(7)
+            contentType = columns.optionalText(8)
         }
     }
 
@@ -295,7 +298,8 @@ extension SQLiteStore {
                 eventType: row.eventType,
                 payload: row.payloadExpiresAt > nowMilliseconds ? row.payload : nil,
                 attemptCount: Int(row.attemptCount),
-                nextAttemptAt: Column.date(row.nextAttemptAt ?? nowMilliseconds)
+                nextAttemptAt: Column.date(row.nextAttemptAt ?? nowMilliseconds),
+                contentType: row.contentType
             )
         }
     }

@@ -20,15 +20,16 @@ extension SQLiteStore {
                 payload: new.payload,
                 payloadExpiresAt: now.addingTimeInterval(new.retention),
                 createdAt: now,
-                deliverAt: new.deliverAt
+                deliverAt: new.deliverAt,
+                contentType: new.contentType
             )
             let createdAt = Column.milliseconds(now)
             try Self.mappingConflicts("A message with this eventId already exists") {
                 let statement = try db.cachedStatement(
                     sql: """
                         INSERT INTO message (id, app_id, event_type, event_id, channels, tags, payload,
-                            payload_expires_at, created_at, deliver_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            payload_expires_at, created_at, deliver_at, content_type)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 )
                 try SQLiteDirect.run(
@@ -37,7 +38,7 @@ extension SQLiteStore {
                         .text(message.id), .text(applicationID), .text(message.eventType), .text(message.eventID),
                         .text(try Column.json(message.channels)), .text(try Column.json(message.tags)), .blob(new.payload),
                         .integer(Column.milliseconds(message.payloadExpiresAt)), .integer(createdAt),
-                        .integer(Column.milliseconds(new.deliverAt)),
+                        .integer(Column.milliseconds(new.deliverAt)), .text(new.contentType),
                     ])
             }
             for channel in Set(new.channels ?? []) {
@@ -82,7 +83,8 @@ extension SQLiteStore {
                         eventType: message.eventType,
                         payload: new.payload,
                         attemptCount: 0,
-                        nextAttemptAt: now
+                        nextAttemptAt: now,
+                        contentType: new.contentType
                     )
                 )
             }

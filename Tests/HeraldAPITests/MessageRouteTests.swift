@@ -229,19 +229,46 @@ import Testing
         }
     }
 
-    /// The SDKs' `message_in_raw` puts the real payload in `transformationsParams.rawPayload` and sends `{}` as
-    /// `payload`: delivering `{}` would lose it, so it is refused; other transformation parameters are ignored.
-    @Test func aRawPayloadIsRefusedAndOtherTransformationParametersAreIgnored() async throws {
+    /// The SDKs' `message_in_raw` puts the real payload in `transformationsParams.rawPayload` (any text) and sends
+    /// `{}` as `payload`; the payload reads back as it was sent.
+    @Test func aRawPayloadIsKeptWithItsContentTypeAndReadBackAsSent() async throws {
         try await TestAPI.run { api in
             let app = try await api.createApplication()
-            let raw = #"{"eventType":"a","payload":{},"transformationsParams":{"rawPayload":"<xml/>"}}"#
-            expectValidationError(
-                try await api.post("/api/v1/app/\(app)/msg", raw), at: ["body", "transformationsParams", "rawPayload"])
-            #expect(try await api.get("/api/v1/app/\(app)/msg").data.isEmpty)
-            let other = #"{"eventType":"a","payload":{"n":1},"transformationsParams":{"hint":"x"}}"#
-            let sent = try await api.post("/api/v1/app/\(app)/msg", other)
+            let xml =
+                #"{"eventType":"a","payload":{},"transformationsParams":{"rawPayload":"<a b=\"1\"/>","headers":{"Content-Type":"application/xml"}}}"#
+            let sent = try await api.post("/api/v1/app/\(app)/msg", xml)
             #expect(sent.status == .accepted, "body: \(sent.text)")
-            #expect(sent["payload"] == ["n": 1])
+            let expected: JSON = ["rawPayload": #"<a b="1"/>"#, "headers": ["content-type": "application/xml"]]
+            #expect(sent["payload"] == [:])
+            #expect(sent["transformationsParams"] == expected)
+            let id = try #require(sent["id"]?.string)
+            #expect(try await api.get("/api/v1/app/\(app)/msg/\(id)")["transformationsParams"] == expected)
+            let withoutContent = try await api.get("/api/v1/app/\(app)/msg/\(id)?with_content=false")
+            #expect(withoutContent["transformationsParams"] == nil)
+
+            // Without a content type it goes as JSON; other transformation parameters are ignored.
+            let plain = #"{"eventType":"a","payload":{},"transformationsParams":{"rawPayload":"[1,2]","hint":"x"}}"#
+            let untyped = try await api.post("/api/v1/app/\(app)/msg", plain)
+            #expect(untyped["transformationsParams"]?["headers"] == ["content-type": "application/json"])
+            let other = #"{"eventType":"a","payload":{"n":1},"transformationsParams":{"hint":"x"}}"#
+            let json = try await api.post("/api/v1/app/\(app)/msg", other)
+            #expect(json["payload"] == ["n": 1])
+            #expect(json["transformationsParams"] == nil)
+        }
+    }
+
+    @Test func aRawPayloadNeedsTextAndAMediaType() async throws {
+        try await TestAPI.run { api in
+            let app = try await api.createApplication()
+            let notText = #"{"eventType":"a","payload":{},"transformationsParams":{"rawPayload":{"x":1}}}"#
+            expectValidationError(
+                try await api.post("/api/v1/app/\(app)/msg", notText), at: ["body", "transformationsParams", "rawPayload"])
+            let badType =
+                #"{"eventType":"a","payload":{},"transformationsParams":{"rawPayload":"x","headers":{"content-type":"xml"}}}"#
+            expectValidationError(
+                try await api.post("/api/v1/app/\(app)/msg", badType),
+                at: ["body", "transformationsParams", "headers", "content-type"])
+            #expect(try await api.get("/api/v1/app/\(app)/msg").data.isEmpty)
         }
     }
 

@@ -2,7 +2,7 @@
 
 Every webhook a test receives is verified with two independent implementations of the Standard Webhooks
 signature: `standardwebhooks` 1.1.0 and the `svix` package's `svix.webhooks.Webhook`, over the raw body and
-headers as they came off the wire. The attempt routes, resend, recover, replay-missing, send-example, scheduled messages, stats and the circuit breaker are
+headers as they came off the wire. The attempt routes, resend, recover, replay-missing, send-example, scheduled messages, raw payloads, stats and the circuit breaker are
 driven with the `svix` SDK (raw HTTP only for Herald's extension fields). Operational events are validated
 against Schemas/events/*.json.
 """
@@ -44,6 +44,7 @@ from svix.api import (
 )
 from svix.exceptions import HttpError
 from svix.api.background_task import BackgroundTaskListOptions
+from svix.api.message import message_in_raw
 from svix.models.background_task_type import BackgroundTaskType
 from svix.models.message_attempt_trigger_type import MessageAttemptTriggerType
 from svix.webhooks import Webhook as SvixWebhook
@@ -379,6 +380,23 @@ def test_send_example_goes_to_that_endpoint_alone(herald: Herald, receiver: Rece
     assert by_id == {ping.id: {"success": True}, second.id: {"order": "B-2"}}
     time.sleep(0.5)
     assert receiver.count("/bystander") == 0, "an example goes to the endpoint it was sent to only"
+
+
+def test_a_raw_payload_is_delivered_byte_for_byte_with_its_content_type(herald: Herald, receiver: Receiver) -> None:
+    svix = sdk(herald)
+    app = svix.application.create(ApplicationIn(name="raw"))
+    ep = svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/raw")))
+    xml = "<order id='1'>caf\u00e9 &amp; cr\u00e8me</order>"
+    msg = svix.message.create(app.id, message_in_raw("order.placed", xml, "application/xml"))
+    [received] = receiver.wait_count(1, "/raw")
+    assert received.body == xml.encode() and received.headers["content-type"] == "application/xml"
+    assert received.webhook_id == msg.id
+    # Both libraries' verify() parse the body as JSON, so check their own signatures of the raw text instead.
+    secret = svix.endpoint.get_secret(app.id, ep.id).key
+    sent_at = datetime.fromtimestamp(int(received.headers["webhook-timestamp"]), tz=timezone.utc)
+    signatures = received.headers["webhook-signature"].split(" ")
+    assert StandardWebhook(secret).sign(msg.id, sent_at, xml) in signatures
+    assert SvixWebhook(secret).sign(msg.id, sent_at, xml) in signatures
 
 
 def test_a_scheduled_message_is_delivered_at_its_deliver_at(herald: Herald, receiver: Receiver) -> None:

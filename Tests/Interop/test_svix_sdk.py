@@ -438,13 +438,13 @@ def test_message_creates_its_application_when_it_describes_one(svix: Svix) -> No
     expect_http_error(404, lambda: svix.application.get("tenant-8"))
 
 
-def test_a_raw_payload_is_refused_not_delivered_as_empty(svix: Svix, msg_app: dict[str, str]) -> None:
+def test_a_raw_payload_round_trips_through_the_sdk(svix: Svix, herald: Herald, msg_app: dict[str, str]) -> None:
     app = msg_app["app"]
-    with pytest.raises(HTTPValidationError) as info:
-        svix.message.create(app, message_in_raw("user.created", "<order id='1'/>", "application/xml"))
-    assert info.value.status_code == 422
-    assert info.value.detail[0].loc == ["body", "transformationsParams", "rawPayload"]
-    assert svix.message.list(app).data == []
+    out = svix.message.create(app, message_in_raw("user.created", "<order id='1'/>", "application/xml"))
+    assert out.payload == {} and svix.message.get(app, out.id).id == out.id
+    status, body = herald.call("GET", f"/api/v1/app/{app}/msg/{out.id}")
+    assert status == 200 and body["transformationsParams"] == {
+        "rawPayload": "<order id='1'/>", "headers": {"content-type": "application/xml"}}, body
 
 
 def test_message_get_by_event_id(svix: Svix, msg_app: dict[str, str]) -> None:

@@ -13,8 +13,8 @@ struct MessageIn: Decodable, Sendable {
     var application: ApplicationIn? = nil
     /// When the first attempts are due (ISO 8601), at most ``maximumDeliveryDelay`` ahead.
     var deliverAt: String? = nil
-    /// Svix's parameters for transformations; Herald runs none, and refuses the raw payload the SDKs send in it.
-    var transformationsParams: JSONValue? = nil
+    /// Svix's parameters for transformations: Herald reads the raw payload the SDKs send there.
+    var transformationsParams: TransformationsParams? = nil
     private var payload: ObjectShape
     /// Where the payload's text is in the body, when the body was read directly (never decoded).
     private var payloadSpan: Range<Int>? = nil
@@ -84,12 +84,7 @@ struct MessageIn: Decodable, Sendable {
     /// `deliverAt` that is not after `now` means at once.
     func newMessage(body: [UInt8], now: Date = Date()) throws -> NewMessage {
         try Validate.identifier(eventType, ["eventType"])
-        if transformationsParams?.objectValue?["rawPayload"] != nil {
-            // The SDKs' `message_in_raw` sends `payload: {}` and the real payload here: delivering `{}` would lose it.
-            throw ValidationError(
-                ["body", "transformationsParams", "rawPayload"],
-                "Raw (non-JSON) payloads are not supported; send the payload as a JSON object in payload")
-        }
+        let raw = try transformationsParams?.rawPayloadAndType()
         if let eventId { try Validate.printable(eventId, ["eventId"]) }
         try Validate.channels(channels)
         try Validate.tags(tags)
@@ -124,16 +119,17 @@ struct MessageIn: Decodable, Sendable {
             eventID: eventId,
             channels: channels,
             tags: tags,
-            payload: Array(payload),
+            payload: raw?.payload ?? Array(payload),
             retention: retention,
-            deliverAt: scheduled
+            deliverAt: scheduled,
+            contentType: raw?.contentType
         )
     }
 }
 
 /// Svix's `MessageOut`: `id`, `eventType`, `eventId`, `channels` and `tags` when set, `timestamp`, `deliverAt`
-/// when scheduled, and the
-/// payload as the producer wrote it. Written by hand (see ``JSONWriter``): every message response goes through here.
+/// when scheduled, and the payload as the producer wrote it (a raw payload as `transformationsParams`, beside
+/// `payload: {}`, as it was sent). Written by hand (see ``JSONWriter``): every message response goes through here.
 enum MessageOut {
     /// The message as JSON; its payload is `{}` without content or once expunged.
     static func encode(_ message: Message, withContent: Bool) -> [UInt8] {
@@ -147,11 +143,16 @@ enum MessageOut {
         json.member("timestamp", Timestamp.format(message.createdAt))
         if let deliverAt = message.deliverAt { json.member("deliverAt", Timestamp.format(deliverAt)) }
         json.rawMember("payload", payload)
+        if withContent, let contentType = message.contentType, let raw = message.payload {
+            json.rawMember(
+                "transformationsParams", TransformationsParams.encode(rawPayload: raw, contentType: contentType))
+        }
         return json.finish()
     }
 
+    /// The JSON payload as stored; `{}` without content, once expunged, and for a raw payload (which may be no JSON).
     static func payloadBytes(_ message: Message, _ withContent: Bool) -> [UInt8] {
-        guard withContent, let payload = message.payload else { return Array("{}".utf8) }
+        guard withContent, message.contentType == nil, let payload = message.payload else { return Array("{}".utf8) }
         return payload
     }
 }

@@ -109,6 +109,14 @@ enum Validate {
         }
     }
 
+    /// A media type to send as `content-type`: `type/subtype` and parameters, printable ASCII, at most 256 bytes.
+    static func contentType(_ value: String, _ field: [String]) throws {
+        let printable = value.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+        guard printable, value.contains("/"), value.utf8.count <= 256 else {
+            throw ValidationError(["body"] + field, "Expected a media type such as application/xml")
+        }
+    }
+
     static func headers(_ headers: [String: String], _ field: String = "headers") throws {
         let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
         for (name, value) in headers {
