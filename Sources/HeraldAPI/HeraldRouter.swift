@@ -40,6 +40,7 @@ public enum HeraldRouter {
         DeliveryRoutes(store: store, delivery: delivery, configuration: configuration).register(on: router)
         EventTypeRoutes(store: store, configuration: configuration).register(on: router)
         MessageRoutes(store: store, configuration: configuration, metrics: apiMetrics).register(on: router)
+        MessageBulkRoutes(store: store, configuration: configuration).register(on: router)
         AttemptRoutes(store: store).register(on: router)
         BackgroundTaskRoutes(store: store).register(on: router)
         return router

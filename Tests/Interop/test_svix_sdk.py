@@ -17,6 +17,8 @@ import pytest
 from waiting import eventually
 from svix.api import (
     ApplicationCreateOptions,
+    BulkExpungeContentsIn,
+    BulkExpungeStatus,
     ApplicationIn,
     ApplicationListOptions,
     ApplicationPatch,
@@ -39,6 +41,7 @@ from svix.api import (
     MessageGetOptions,
     MessageIn,
     MessageListOptions,
+    MessagePrecheckIn,
     MessageStatus,
     MessageStatusText,
     Ordering,
@@ -445,6 +448,17 @@ def test_a_raw_payload_round_trips_through_the_sdk(svix: Svix, herald: Herald, m
     status, body = herald.call("GET", f"/api/v1/app/{app}/msg/{out.id}")
     assert status == 200 and body["transformationsParams"] == {
         "rawPayload": "<order id='1'/>", "headers": {"content-type": "application/xml"}}, body
+
+
+def test_message_precheck_and_bulk_expunge(svix: Svix, msg_app: dict[str, str]) -> None:
+    app = msg_app["app"]
+    assert svix.message.precheck(app, MessagePrecheckIn(event_type="user.created")).active is True
+    assert svix.message.precheck(app, MessagePrecheckIn(event_type="user.deleted")).active is False
+    assert svix.message.precheck(app, MessagePrecheckIn(event_type="user.deleted", channels=["chan-x"])).active is True
+    out = svix.message.create(app, MessageIn(event_type="user.created", payload={"secret": "s"}, event_id="bulk-1"))
+    result = svix.message.bulk_expunge_content(app, BulkExpungeContentsIn(ids=["bulk-1", "msg_" + "0" * 22]))
+    assert result.results == {"bulk-1": BulkExpungeStatus.EXPUNGED, "msg_" + "0" * 22: BulkExpungeStatus.NOT_FOUND}
+    assert svix.message.get(app, out.id, MessageGetOptions(with_content=True)).payload == {}
 
 
 def test_message_get_by_event_id(svix: Svix, msg_app: dict[str, str]) -> None:
