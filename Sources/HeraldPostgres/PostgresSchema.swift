@@ -14,7 +14,7 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask, messageDeliverAt,
-        messageContentType,
+        messageContentType, backgroundTaskCount,
     ]
 
     static let foundation = Migration(
@@ -218,5 +218,11 @@ enum PostgresSchema {
     static let messageContentType = Migration(
         name: "v7-message-content-type",
         statements: ["ALTER TABLE message ADD COLUMN content_type TEXT"]
+    )
+
+    /// A purge of an application's content counts messages purged, not sent: the column counts either.
+    static let backgroundTaskCount = Migration(
+        name: "v8-background-task-count",
+        statements: ["ALTER TABLE background_task RENAME COLUMN messages_sent TO item_count"]
     )
 }

@@ -8,8 +8,8 @@ extension PostgresStore {
         try await read { connection in
             try await connection.rows(
                 """
-                INSERT INTO background_task (id, task, status, messages_sent, created_at, updated_at)
-                VALUES (\(task.id), \(task.kind.rawValue), \(task.status.rawValue), \(task.messagesSent),
+                INSERT INTO background_task (id, task, status, item_count, created_at, updated_at)
+                VALUES (\(task.id), \(task.kind.rawValue), \(task.status.rawValue), \(task.count),
                     \(PostgresColumn.milliseconds(task.createdAt)), \(PostgresColumn.milliseconds(task.updatedAt)))
                 """,
                 logger: logger
@@ -45,7 +45,7 @@ extension BackgroundTask {
             id: try row.value("id"),
             kind: Kind(rawValue: try row.value("task")) ?? .endpointRecover,
             status: Status(rawValue: try row.value("status")) ?? .finished,
-            messagesSent: try row.value("messages_sent", as: Int.self),
+            count: try row.value("item_count", as: Int.self),
             createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at")
         )

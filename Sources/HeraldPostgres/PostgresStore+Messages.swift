@@ -43,6 +43,42 @@ extension PostgresStore {
         }
     }
 
+    public func expungeAllPayloads(application: String) async throws -> Int {
+        let applicationID = try await read { connection in
+            try await Self.applicationID(connection, application, logger: logger)
+        }
+        var next: String? = ""
+        var erased = 0
+        while let start = next {
+            let count: Int
+            (count, next) = try await transaction { connection in
+                // The first id of the next chunk; the last chunk runs to the end of the application's messages.
+                let following: String? = try await connection.row(
+                    """
+                    SELECT id FROM message WHERE app_id = \(applicationID) AND id >= \(start)
+                    ORDER BY id LIMIT 1 OFFSET \(replayChunk)
+                    """,
+                    logger: logger
+                )?.value("id")
+                let count = try await connection.count(
+                    """
+                    WITH erased AS (
+                        UPDATE message SET payload = NULL
+                        WHERE app_id = \(applicationID) AND id >= \(start) AND id < \(following ?? messageIDsEnd)
+                          AND payload IS NOT NULL
+                        RETURNING 1
+                    )
+                    SELECT count(*) FROM erased
+                    """,
+                    logger: logger
+                )
+                return (count, following)
+            }
+            erased += count
+        }
+        return erased
+    }
+
     /// Adds a message filter's conditions for the message table aliased `alias`.
     static func apply(_ filter: MessageFilter, to query: inout PostgresPagedQuery, message alias: String) {
         if let eventTypes = filter.eventTypes, !eventTypes.isEmpty {

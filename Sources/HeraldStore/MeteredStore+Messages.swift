@@ -20,6 +20,10 @@ extension MeteredStore {
         try await measure(.expungePayload) { try await base.expungePayload(application: application, message: message) }
     }
 
+    public func expungeAllPayloads(application: String) async throws -> Int {
+        try await measure(.expungeAllPayloads) { try await base.expungeAllPayloads(application: application) }
+    }
+
     /// Not timed: it only installs a callback.
     public func installIngestHandoff(_ handoff: IngestHandoff?) {
         base.installIngestHandoff(handoff)

@@ -176,6 +176,10 @@ enum SQLiteSchema {
             // The content type of a raw (not JSON object) payload, which it is delivered with; NULL for JSON.
             try db.execute(sql: "ALTER TABLE message ADD COLUMN content_type TEXT")
         }
+        migrator.registerMigration("background-task-count") { db in
+            // A purge of an application's content counts messages purged, not sent: the column counts either.
+            try db.execute(sql: "ALTER TABLE background_task RENAME COLUMN messages_sent TO item_count")
+        }
         return migrator
     }
 }

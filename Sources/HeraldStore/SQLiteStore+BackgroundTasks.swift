@@ -7,11 +7,11 @@ extension SQLiteStore {
         try await write { context in
             try context.db.execute(
                 sql: """
-                    INSERT INTO background_task (id, task, status, messages_sent, created_at, updated_at)
+                    INSERT INTO background_task (id, task, status, item_count, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    task.id, task.kind.rawValue, task.status.rawValue, task.messagesSent,
+                    task.id, task.kind.rawValue, task.status.rawValue, task.count,
                     Column.milliseconds(task.createdAt), Column.milliseconds(task.updatedAt),
                 ]
             )
@@ -43,7 +43,7 @@ extension BackgroundTask {
             id: row["id"],
             kind: Kind(rawValue: row["task"]) ?? .endpointRecover,
             status: Status(rawValue: row["status"]) ?? .finished,
-            messagesSent: row["messages_sent"],
+            count: row["item_count"],
             createdAt: Column.date(row["created_at"]),
             updatedAt: Column.date(row["updated_at"])
         )

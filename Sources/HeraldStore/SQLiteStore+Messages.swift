@@ -119,6 +119,34 @@ extension SQLiteStore {
         }
     }
 
+    public func expungeAllPayloads(application: String) async throws -> Int {
+        let applicationID = try await read { db in try Self.applicationID(db, application) }
+        var next: String? = ""
+        var erased = 0
+        while let start = next {
+            let count: Int
+            (count, next) = try await write { context in
+                let db = context.db
+                // The first id of the next chunk; the last chunk runs to the end of the application's messages.
+                let following = try String.fetchOne(
+                    db,
+                    sql: "SELECT id FROM message WHERE app_id = ? AND id >= ? ORDER BY id LIMIT 1 OFFSET ?",
+                    arguments: [applicationID, start, replayChunk]
+                )
+                try db.execute(
+                    sql: """
+                        UPDATE message SET payload = NULL
+                        WHERE app_id = ? AND id >= ? AND id < ? AND payload IS NOT NULL
+                        """,
+                    arguments: [applicationID, start, following ?? messageIDsEnd]
+                )
+                return (db.changesCount, following)
+            }
+            erased += count
+        }
+        return erased
+    }
+
     /// Adds a message filter's conditions for the message table aliased `alias`.
     static func apply(_ filter: MessageFilter, to query: inout SQLitePagedQuery, message alias: String) {
         if let eventTypes = filter.eventTypes, !eventTypes.isEmpty {

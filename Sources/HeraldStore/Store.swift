@@ -11,6 +11,8 @@ public let idempotencyClaimTimeout: TimeInterval = 60
 /// How many messages one transaction of ``Store/replayMissingDeliveries(application:endpoint:since:until:now:)``
 /// looks at.
 public let replayChunk = 1_000
+/// Sorts after every message id (`msg_` and base-62 digits): the end of an id range that runs to the last message.
+public let messageIDsEnd = Identifier.messagePrefix + "~"
 /// How far a message id's instant may run ahead of the message's `createdAt` (ids stay ordered when the clock steps
 /// back). A replay window's scan by id stops this far past `until`.
 public let identifierClockTolerance: TimeInterval = 3_600
@@ -57,6 +59,9 @@ public protocol Store: Sendable {
     func messages(application: String, filter: MessageFilter, _ page: PageRequest) async throws -> Page<Message>
     /// Removes the message's payload; the message and its deliveries stay.
     func expungePayload(application: String, message: String) async throws
+    /// Erases the payload of every message of the application, as ``expungePayload(application:message:)`` does for
+    /// one, in chunks of ``replayChunk`` messages, a transaction each; returns how many payloads it erased.
+    func expungeAllPayloads(application: String) async throws -> Int
 
     /// From now on, deliveries created by ingest are leased to `handoff.owner` and passed to `handoff.deliver`
     /// after their transaction commits (nil stops it).

@@ -23,6 +23,7 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case message
     case messages
     case expungePayload = "expunge_payload"
+    case expungeAllPayloads = "expunge_all_payloads"
     case messageDestinations = "message_destinations"
     case endpointMessages = "endpoint_messages"
     case attempts

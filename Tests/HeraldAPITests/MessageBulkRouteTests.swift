@@ -61,4 +61,31 @@ import Testing
                 try await api.post("/api/v1/app/app_unknown/msg/bulk-expunge", body), .notFound, code: "not_found")
         }
     }
+
+    @Test func expungeAllContentsErasesEveryPayloadOfTheApplicationAsATask() async throws {
+        try await TestAPI.run { api in
+            let app = try await api.createApplication()
+            let other = try await api.createApplication(name: "Other")
+            let messages = [try await api.sendMessage(app: app), try await api.sendMessage(app: app)]
+            let foreign = try await api.sendMessage(app: other)
+
+            let purge = try await api.post("/api/v1/app/\(app)/msg/expunge-all-contents", "")
+            #expect(purge.status == .accepted, "body: \(purge.text)")
+            #expect(purge["task"] == "application.purge_content")
+            #expect(purge["status"] == "finished")
+            #expect(purge["data"] == ["messagesPurged": 2])
+            let id = try #require(purge["id"]?.string)
+            #expect(try await api.get("/api/v1/background-task/\(id)").json == purge.json)
+            let purges = try await api.get("/api/v1/background-task?task=application.purge_content")
+            #expect(purges.ids == [id])
+            for message in messages {
+                #expect(try await api.get("/api/v1/app/\(app)/msg/\(message)")["payload"] == [:])
+            }
+            #expect(try await api.get("/api/v1/app/\(other)/msg/\(foreign)")["payload"] == ["n": 1])
+            let again = try await api.post("/api/v1/app/\(app)/msg/expunge-all-contents", "")
+            #expect(again["data"] == ["messagesPurged": 0])
+            expectError(
+                try await api.post("/api/v1/app/app_unknown/msg/expunge-all-contents", ""), .notFound, code: "not_found")
+        }
+    }
 }

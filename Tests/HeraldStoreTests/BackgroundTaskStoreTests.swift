@@ -8,7 +8,7 @@ import Testing
 
     /// Whole milliseconds, as the stores keep times.
     static func task(_ kind: BackgroundTask.Kind, sent: Int, at offset: TimeInterval) -> BackgroundTask {
-        BackgroundTask.finished(kind, messagesSent: sent, now: fixedNow.addingTimeInterval(offset))
+        BackgroundTask.finished(kind, count: sent, now: fixedNow.addingTimeInterval(offset))
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -28,11 +28,11 @@ import Testing
             let replays = try await collectAllPages(limit: 2) {
                 try await store.backgroundTasks(filter: BackgroundTaskFilter(kind: .endpointReplay), $0)
             }
-            #expect(replays.items.map(\.messagesSent) == [0, 3, 6])
+            #expect(replays.items.map(\.count) == [0, 3, 6])
             let finishedRecovers = try await store.backgroundTasks(
                 filter: BackgroundTaskFilter(status: .finished, kind: .endpointRecover),
                 PageRequest(limit: 50, order: .ascending))
-            #expect(finishedRecovers.items.map(\.messagesSent) == [1, 2, 4, 5])
+            #expect(finishedRecovers.items.map(\.count) == [1, 2, 4, 5])
             let failed = try await store.backgroundTasks(
                 filter: BackgroundTaskFilter(status: .failed), PageRequest(limit: 50, order: .ascending))
             #expect(failed.items.isEmpty && failed.done)

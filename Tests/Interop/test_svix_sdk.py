@@ -460,6 +460,13 @@ def test_message_precheck_and_bulk_expunge(svix: Svix, msg_app: dict[str, str]) 
     assert result.results == {"bulk-1": BulkExpungeStatus.EXPUNGED, "msg_" + "0" * 22: BulkExpungeStatus.NOT_FOUND}
     assert svix.message.get(app, out.id, MessageGetOptions(with_content=True)).payload == {}
 
+    # And every payload at once, as a task the SDK can poll.
+    svix.message.create(app, MessageIn(event_type="user.created", payload={"secret": "t"}))
+    task = svix.message.expunge_all_contents(app)
+    assert task.task.value == "application.purge_content" and task.status.value == "finished"
+    assert svix.background_task.get(task.id).data == {"messagesPurged": 1}
+    assert all(m.payload == {} for m in svix.message.list(app, MessageListOptions(with_content=True)).data)
+
 
 def test_message_get_by_event_id(svix: Svix, msg_app: dict[str, str]) -> None:
     app = msg_app["app"]

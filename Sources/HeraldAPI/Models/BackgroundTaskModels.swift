@@ -1,24 +1,20 @@
 import Foundation
 import HeraldCore
 
-/// Svix's `BackgroundTaskOut` (also its `RecoverOut` and `ReplayOut`, which lack `data`).
+/// Svix's `BackgroundTaskOut` (also its `RecoverOut`, `ReplayOut` and `ExpungeAllContentsOut`, which lack `data`).
 struct BackgroundTaskOut: Encodable, Sendable {
-    /// What the task did: how many messages it put on their way to the endpoint.
-    struct Data: Encodable, Sendable {
-        var messagesSent: Int
-    }
-
     var id: String
     var status: String
     var task: String
-    var data: Data
+    /// What the task did: `messagesSent` (recover, replay) or `messagesPurged` (purge of an application's content).
+    var data: [String: Int]
     var updatedAt: Date
 
     init(_ task: BackgroundTask) {
         id = task.id
         status = task.status.rawValue
         self.task = task.kind.rawValue
-        data = Data(messagesSent: task.messagesSent)
+        data = [task.kind.countName: task.count]
         updatedAt = task.updatedAt
     }
 }

@@ -1,8 +1,10 @@
+import Foundation
 import HeraldCore
 import HeraldStore
 import Hummingbird
 
-/// The tasks that recover and replay ran, for clients that poll them by id (as they do with Svix) or list them.
+/// The tasks that recover, replay and content purges ran, for clients that poll them by id (as they do with Svix)
+/// or list them.
 struct BackgroundTaskRoutes {
     let store: any Store
 
@@ -19,5 +21,13 @@ struct BackgroundTaskRoutes {
         router.get("/api/v1/background-task/{task_id}") { request, context in
             try JSONCoding.response(BackgroundTaskOut(try await store.backgroundTask(request.pathParameter("task_id", context))))
         }
+    }
+
+    /// Records a task that finished at `now` having handled `count` messages, so that clients polling it by id
+    /// find it, and answers 202 with it.
+    static func finished(_ kind: BackgroundTask.Kind, count: Int, now: Date, store: any Store) async throws -> Response {
+        let task = BackgroundTask.finished(kind, count: count, now: now)
+        try await store.insertBackgroundTask(task)
+        return try JSONCoding.response(BackgroundTaskOut(task), status: .accepted)
     }
 }

@@ -33,7 +33,7 @@ struct DeliveryRoutes {
                 until: until,
                 now: now
             )
-            return try await finished(.endpointRecover, messagesSent: count, now: now)
+            return try await BackgroundTaskRoutes.finished(.endpointRecover, count: count, now: now, store: store)
         }
         router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example") { request, context in
             try await sendExample(request, context)
@@ -48,7 +48,7 @@ struct DeliveryRoutes {
                 until: until,
                 now: now
             )
-            return try await finished(.endpointReplay, messagesSent: count, now: now)
+            return try await BackgroundTaskRoutes.finished(.endpointReplay, count: count, now: now, store: store)
         }
     }
 
@@ -71,13 +71,6 @@ struct DeliveryRoutes {
         let example = NewMessage(eventType: input.eventType, payload: payload, onlyEndpoint: endpoint.id)
         let message = try await store.createMessage(application: application, example, now: Date())
         return JSONCoding.raw(MessageOut.encode(message, withContent: true), status: .accepted)
-    }
-
-    /// Records the finished task, so that clients polling it by id find it, and answers with it.
-    private func finished(_ kind: BackgroundTask.Kind, messagesSent: Int, now: Date) async throws -> Response {
-        let task = BackgroundTask.finished(kind, messagesSent: messagesSent, now: now)
-        try await store.insertBackgroundTask(task)
-        return try JSONCoding.response(BackgroundTaskOut(task), status: .accepted)
     }
 
     /// The `since` and `until` of a recover or replay request body.

@@ -4,7 +4,7 @@ import HeraldStore
 import Hummingbird
 
 /// Message routes that act on an application's messages as a whole: whether a message would reach anyone, and
-/// erasing payloads in bulk.
+/// erasing payloads in bulk or all of them.
 struct MessageBulkRoutes {
     let store: any Store
     let configuration: APIConfiguration
@@ -34,6 +34,10 @@ struct MessageBulkRoutes {
                 }
             }
             return try JSONCoding.response(BulkExpungeContentsOut(results: results))
+        }
+        router.post("/api/v1/app/{app_id}/msg/expunge-all-contents") { request, context in
+            let count = try await store.expungeAllPayloads(application: request.pathParameter("app_id", context))
+            return try await BackgroundTaskRoutes.finished(.applicationPurgeContent, count: count, now: Date(), store: store)
         }
     }
 
