@@ -8,6 +8,7 @@ public struct BackgroundTask: Sendable, Hashable {
     public enum Kind: String, Sendable, CaseIterable {
         case endpointRecover = "endpoint.recover"
         case endpointReplay = "endpoint.replay"
+        case endpointBulkReplay = "endpoint.bulk-replay"
         case applicationPurgeContent = "application.purge_content"
 
         /// What ``BackgroundTask/count`` counts, as the member of Svix's `data`.

@@ -136,6 +136,14 @@ extension MeteredStore {
         }
     }
 
+    public func replayDeliveries(application: String, endpoint: String, filter: BulkReplayFilter, now: Date)
+        async throws -> Int
+    {
+        try await measure(.replayDeliveries) {
+            try await base.replayDeliveries(application: application, endpoint: endpoint, filter: filter, now: now)
+        }
+    }
+
     public func deliveryForResend(application: String, message: String, endpoint: String, now: Date) async throws
         -> (Endpoint, DeliveryTask)
     {

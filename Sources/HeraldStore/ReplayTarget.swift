@@ -30,15 +30,23 @@ public struct ReplayTarget: Sendable {
     /// list of event types or channels), as at ingest.
     public func window(since: Date, until: Date) -> Window? {
         if eventTypes?.isEmpty == true || channels?.isEmpty == true { return nil }
-        let (since, until) = (since.millisecondsSince1970, until.millisecondsSince1970)
         guard since <= until else { return nil }
-        // An id's instant is its message's creation time, or later when the clock stepped back meanwhile.
-        let end = until + Int64(identifierClockTolerance * 1000)
+        let ids = Self.messageIDs(since: since, until: until)
         return Window(
-            firstID: Identifier.lowerBound(prefix: Identifier.messagePrefix, milliseconds: since),
-            endID: Identifier.lowerBound(prefix: Identifier.messagePrefix, milliseconds: end),
-            since: since,
-            until: until
+            firstID: ids.lowerBound,
+            endID: ids.upperBound,
+            since: since.millisecondsSince1970,
+            until: until.millisecondsSince1970
         )
+    }
+
+    /// The ids that messages created in [since, until] can have: from the first id of `since`'s millisecond to
+    /// past `until` by ``identifierClockTolerance`` (an id's instant is its message's creation time, or later when
+    /// the clock stepped back meanwhile).
+    public static func messageIDs(since: Date, until: Date) -> Range<String> {
+        let end = until.addingTimeInterval(identifierClockTolerance).millisecondsSince1970
+        return Identifier.lowerBound(
+            prefix: Identifier.messagePrefix, milliseconds: since.millisecondsSince1970)..<Identifier.lowerBound(
+                prefix: Identifier.messagePrefix, milliseconds: max(end, since.millisecondsSince1970))
     }
 }

@@ -55,6 +55,83 @@ extension SQLiteStore {
         return created
     }
 
+    public func replayDeliveries(application: String, endpoint: String, filter: BulkReplayFilter, now: Date)
+        async throws -> Int
+    {
+        let (applicationID, endpointID) = try await read { db in
+            let applicationID = try Self.applicationID(db, application)
+            let endpointID: String = try Self.endpointRow(db, applicationID: applicationID, endpoint)["id"]
+            return (applicationID, endpointID)
+        }
+        guard filter.since <= filter.until, filter.eventTypes?.isEmpty != true else { return 0 }
+        let ids = filter.messageIDs
+        let nowMilliseconds = Column.milliseconds(now)
+        var next: String? = ids.lowerBound
+        var replayed = 0
+        while let start = next {
+            let count: Int
+            (count, next) = try await write { context in
+                let db = context.db
+                // The first message id of the endpoint's next chunk of deliveries (`delivery_by_endpoint`).
+                let following = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT message_id FROM delivery WHERE endpoint_id = ? AND message_id >= ? AND message_id < ?
+                        ORDER BY message_id LIMIT 1 OFFSET ?
+                        """,
+                    arguments: [endpointID, start, ids.upperBound, replayChunk]
+                )
+                let end = following ?? ids.upperBound
+                var sql = """
+                    UPDATE delivery SET status = 1, attempt_count = 0, next_attempt_at = ?, lease_owner = NULL,
+                        lease_expires_at = NULL, updated_at = ?
+                    WHERE endpoint_id = ? AND message_id >= ? AND message_id < ? AND status IN (0, 2)
+                    """
+                var arguments: [(any DatabaseValueConvertible)?] = [
+                    nowMilliseconds, nowMilliseconds, endpointID, start, end,
+                ]
+                if let status = filter.status {
+                    sql += " AND status = ?"
+                    arguments.append(status.rawValue)
+                }
+                if let codes = filter.statusCodes {
+                    sql += """
+                         AND EXISTS (SELECT 1 FROM attempt a WHERE a.app_id = ? AND a.message_id = delivery.message_id
+                            AND a.endpoint_id = delivery.endpoint_id AND a.response_status_code >= ?
+                            AND a.response_status_code < ?)
+                        """
+                    arguments += [applicationID, codes.lowerBound, codes.upperBound]
+                }
+                sql += """
+                     AND message_id IN (SELECT m.id FROM message m WHERE m.id >= ? AND m.id < ?
+                        AND m.created_at >= ? AND m.created_at <= ? AND m.payload IS NOT NULL AND m.payload_expires_at > ?
+                    """
+                arguments += [
+                    start, end, Column.milliseconds(filter.since), Column.milliseconds(filter.until), nowMilliseconds,
+                ]
+                if let eventTypes = filter.eventTypes {
+                    sql += " AND m.event_type IN (\(Self.marks(eventTypes.count)))"
+                    arguments += eventTypes
+                }
+                if let channel = filter.channel {
+                    sql += """
+                         AND EXISTS (SELECT 1 FROM message_channel c WHERE c.app_id = m.app_id AND c.channel = ?
+                            AND c.message_id = m.id)
+                        """
+                    arguments.append(channel)
+                }
+                if let tag = filter.tag {
+                    sql += " AND EXISTS (SELECT 1 FROM json_each(m.tags) WHERE value = ?)"
+                    arguments.append(tag)
+                }
+                try db.execute(sql: sql + ")", arguments: StatementArguments(arguments))
+                return (db.changesCount, following)
+            }
+            replayed += count
+        }
+        return replayed
+    }
+
     private static func marks(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }

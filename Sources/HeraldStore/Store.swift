@@ -112,6 +112,10 @@ public protocol Store: Sendable {
     /// Works through the messages in chunks of ``replayChunk``, a transaction each, so ingest is never held long.
     func replayMissingDeliveries(application: String, endpoint: String, since: Date, until: Date?, now: Date)
         async throws -> Int
+    /// Makes the endpoint's finished deliveries (succeeded or failed) of the messages `filter` picks pending again,
+    /// due at `now` with a fresh retry schedule, when their payload is still held; returns how many. Works through
+    /// the endpoint's deliveries in chunks of ``replayChunk``, a transaction each.
+    func replayDeliveries(application: String, endpoint: String, filter: BulkReplayFilter, now: Date) async throws -> Int
     /// The delivery of a message to an endpoint for a manual resend (created if the message never went there).
     func deliveryForResend(application: String, message: String, endpoint: String, now: Date) async throws
         -> (Endpoint, DeliveryTask)

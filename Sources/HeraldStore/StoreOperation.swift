@@ -38,6 +38,7 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case recordOutcomes = "record_outcomes"
     case requeueFailedDeliveries = "requeue_failed_deliveries"
     case replayMissingDeliveries = "replay_missing_deliveries"
+    case replayDeliveries = "replay_deliveries"
     case deliveryForResend = "delivery_for_resend"
     case insertBackgroundTask = "insert_background_task"
     case backgroundTask = "background_task"

@@ -1,6 +1,46 @@
 import Foundation
 import HeraldCore
 
+/// Which of an endpoint's finished deliveries a bulk replay sends again.
+public struct BulkReplayFilter: Sendable, Hashable {
+    /// Messages created in [since, until].
+    public var since: Date
+    public var until: Date
+    public var eventTypes: [String]?
+    public var channel: String?
+    public var tag: String?
+    /// Only deliveries in this status (of the final ones: succeeded or failed).
+    public var status: DeliveryStatus?
+    /// Only deliveries with an attempt answered in this class: 1…5 for 1xx…5xx, 0 for no response.
+    public var statusCodeClass: Int?
+
+    public init(
+        since: Date,
+        until: Date,
+        eventTypes: [String]? = nil,
+        channel: String? = nil,
+        tag: String? = nil,
+        status: DeliveryStatus? = nil,
+        statusCodeClass: Int? = nil
+    ) {
+        self.since = since
+        self.until = until
+        self.eventTypes = eventTypes
+        self.channel = channel
+        self.tag = tag
+        self.status = status
+        self.statusCodeClass = statusCodeClass
+    }
+
+    /// The response codes of ``statusCodeClass`` as a half-open range (class 0, no response, is code 0).
+    public var statusCodes: Range<Int>? {
+        statusCodeClass.map { $0 == 0 ? 0..<1 : $0 * 100..<$0 * 100 + 100 }
+    }
+
+    /// The ids the window's messages can have (see ``ReplayTarget/messageIDs(since:until:)``).
+    public var messageIDs: Range<String> { ReplayTarget.messageIDs(since: since, until: until) }
+}
+
 /// Narrows a list of background tasks.
 public struct BackgroundTaskFilter: Sendable, Hashable {
     public var status: BackgroundTask.Status?

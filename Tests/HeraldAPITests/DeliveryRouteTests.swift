@@ -1,4 +1,6 @@
 import Foundation
+import HeraldCore
+import HeraldStore
 import Testing
 
 @Suite struct DeliveryRouteTests {
@@ -101,6 +103,48 @@ import Testing
                 try await api.post("/api/v1/app/app_unknown/endpoint/\(endpoint)/replay-missing", window), .notFound,
                 code: "not_found")
             expectError(try await api.request(.post, path, window, token: nil), .unauthorized, code: "authentication_failed")
+        }
+    }
+
+    @Test func bulkReplaySendsFinishedDeliveriesAgainAsATask() async throws {
+        try await TestAPI.run { api in
+            let app = try await api.createApplication()
+            let endpoint = try await api.createEndpoint(app: app)
+            _ = try await api.sendMessage(app: app)
+            _ = try await api.sendMessage(app: app, eventType: "invoice.paid")
+            // No delivery engine runs here: finish both deliveries in the store, as it would.
+            var outcomes = DeliveryOutcomes()
+            let now = Date()
+            for task in try await api.store.leaseDueDeliveries(owner: "t", now: now, leaseDuration: 60, limit: 10) {
+                let attempt = Attempt(
+                    id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: now.millisecondsSince1970),
+                    messageID: task.messageID, endpointID: task.endpointID, applicationID: task.applicationID,
+                    url: "https://example.com/hook", status: .success, responseStatusCode: 204, response: "",
+                    durationMilliseconds: 1, trigger: .scheduled, attemptNumber: 1, createdAt: now)
+                outcomes.attempts.append(.init(attempt: attempt, next: .succeeded))
+            }
+            try await api.store.recordOutcomes(outcomes, now: now)
+            let path = "/api/v1/app/\(app)/endpoint/\(endpoint)/bulk-replay"
+            let since = Self.timestamp(-60)
+
+            let invoices = try await api.post(path, #"{"since":"\#(since)","eventTypes":["invoice.paid"],"status":0}"#)
+            #expect(invoices.status == .accepted, "body: \(invoices.text)")
+            #expect(invoices["task"] == "endpoint.bulk-replay")
+            #expect(invoices["data"] == ["messagesSent": 1])
+            let rest = try await api.post(path, #"{"since":"\#(since)","statusCodeClass":200}"#)
+            #expect(rest["data"] == ["messagesSent": 1], "the invoice is pending again, not finished")
+            let id = try #require(rest["id"]?.string)
+            #expect(try await api.get("/api/v1/background-task/\(id)").json == rest.json)
+
+            expectValidationError(try await api.post(path, #"{"since":"\#(since)","status":9}"#), at: ["body", "status"])
+            expectValidationError(
+                try await api.post(path, #"{"since":"\#(since)","statusCodeClass":250}"#), at: ["body", "statusCodeClass"])
+            expectValidationError(
+                try await api.post(path, #"{"since":"\#(since)","eventTypes":["no spaces"]}"#), at: ["body", "eventTypes", "0"])
+            #expect(try await api.post(path, "{}").status == .unprocessableContent)
+            expectError(
+                try await api.post("/api/v1/app/\(app)/endpoint/ep_unknown/bulk-replay", #"{"since":"\#(since)"}"#),
+                .notFound, code: "not_found")
         }
     }
 }

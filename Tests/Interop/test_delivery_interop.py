@@ -2,7 +2,7 @@
 
 Every webhook a test receives is verified with two independent implementations of the Standard Webhooks
 signature: `standardwebhooks` 1.1.0 and the `svix` package's `svix.webhooks.Webhook`, over the raw body and
-headers as they came off the wire. The attempt routes, resend, recover, replay-missing, send-example, scheduled messages, raw payloads, stats and the circuit breaker are
+headers as they came off the wire. The attempt routes, resend, recover, replay-missing, bulk-replay, send-example, scheduled messages, raw payloads, stats and the circuit breaker are
 driven with the `svix` SDK (raw HTTP only for Herald's extension fields). Operational events are validated
 against Schemas/events/*.json.
 """
@@ -26,6 +26,7 @@ from standardwebhooks.webhooks import Webhook as StandardWebhook
 from standardwebhooks.webhooks import WebhookVerificationError as StandardVerificationError
 from svix.api import (
     ApplicationIn,
+    BulkReplayIn,
     EndpointIn,
     EndpointPatch,
     EndpointSecretRotateIn,
@@ -360,6 +361,29 @@ def test_recover_redelivers_failed_messages(herald: Herald, receiver: Receiver) 
     assert per_msg == Counter({ok.id: 1, **{m: 1 for m in failing}}), "recover resends only failed messages, once"
     secret = svix.endpoint.get_secret(app.id, ep.id).key
     for r in receiver.requests("/down"):
+        verify_both(secret, r, "webhook")
+
+
+def test_bulk_replay_sends_delivered_messages_again(herald: Herald, receiver: Receiver) -> None:
+    svix = sdk(herald)
+    app = svix.application.create(ApplicationIn(name="bulk"))
+    ep = svix.endpoint.create(app.id, EndpointIn(url=receiver.url("/lost")))
+    since = datetime.now(timezone.utc) - timedelta(seconds=5)
+    sent = [svix.message.create(app.id, MessageIn(event_type=t, payload={"n": i})).id
+            for i, t in enumerate(["user.created", "invoice.paid", "user.created"])]
+    receiver.wait_count(3, "/lost")
+    for msg_id in sent:
+        eventually(lambda: statuses(svix, app.id, msg_id), lambda s: s == {ep.id: MessageStatus.SUCCESS}, "delivered")
+
+    # The receiver lost its user.created events: send those again.
+    out = svix.endpoint.bulk_replay(app.id, ep.id, BulkReplayIn(since=since, event_types=["user.created"]))
+    assert out.task.value == "endpoint.bulk-replay" and out.status.value == "finished"
+    assert svix.background_task.get(out.id).data == {"messagesSent": 2}
+    received = receiver.wait_count(5, "/lost")
+    time.sleep(0.5)
+    assert Counter(r.webhook_id for r in receiver.requests("/lost")) == Counter([*sent, sent[0], sent[2]])
+    secret = svix.endpoint.get_secret(app.id, ep.id).key
+    for r in received:
         verify_both(secret, r, "webhook")
 
 

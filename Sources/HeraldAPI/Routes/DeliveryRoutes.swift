@@ -4,7 +4,7 @@ import HeraldStore
 import Hummingbird
 
 /// Manual delivery: resend one message to one endpoint now, send one an example, recover an endpoint's failed
-/// deliveries, or replay to it the messages it never got.
+/// deliveries, replay to it the messages it never got, or send it again the ones it got (bulk replay).
 struct DeliveryRoutes {
     let store: any Store
     let delivery: (any ManualDelivery)?
@@ -34,6 +34,18 @@ struct DeliveryRoutes {
                 now: now
             )
             return try await BackgroundTaskRoutes.finished(.endpointRecover, count: count, now: now, store: store)
+        }
+        router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/bulk-replay") { request, context in
+            let input = try await JSONCoding.decode(
+                BulkReplayIn.self, request: request, context: context, limit: configuration.maximumBodyBytes)
+            let now = Date()
+            let count = try await store.replayDeliveries(
+                application: request.pathParameter("app_id", context),
+                endpoint: request.pathParameter("endpoint_id", context),
+                filter: try input.filter(now: now),
+                now: now
+            )
+            return try await BackgroundTaskRoutes.finished(.endpointBulkReplay, count: count, now: now, store: store)
         }
         router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example") { request, context in
             try await sendExample(request, context)
