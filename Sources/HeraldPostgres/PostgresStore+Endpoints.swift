@@ -116,6 +116,34 @@ extension PostgresStore {
         }
     }
 
+    public func attemptStats(application: String, endpoint: String, since: Date?, until: Date?) async throws
+        -> DeliveryStats
+    {
+        try await read { connection in
+            let applicationID = try await Self.applicationID(connection, application, logger: logger)
+            let id = try await Self.endpointID(connection, applicationID: applicationID, endpoint, logger: logger)
+            let sinceMilliseconds = since.map(PostgresColumn.milliseconds)
+            let untilMilliseconds = until.map(PostgresColumn.milliseconds)
+            // `attempt_by_endpoint` orders by id, and attempt ids are time-ordered: `since` bounds the scan.
+            let firstID = Identifier.lowerBound(prefix: Identifier.attemptPrefix, milliseconds: sinceMilliseconds ?? 0)
+            let rows = try await connection.rows(
+                """
+                SELECT status, count(*) AS n FROM attempt
+                WHERE app_id = \(applicationID) AND endpoint_id = \(id) AND id >= \(firstID)
+                  AND (\(sinceMilliseconds)::BIGINT IS NULL OR created_at >= \(sinceMilliseconds))
+                  AND (\(untilMilliseconds)::BIGINT IS NULL OR created_at <= \(untilMilliseconds))
+                GROUP BY status
+                """,
+                logger: logger
+            )
+            var stats = DeliveryStats()
+            for row in rows {
+                if let status = DeliveryStatus(rawValue: try row.value("status")) { stats[status] = try row.value("n") }
+            }
+            return stats
+        }
+    }
+
     /// The endpoints of an application, read once per group transaction.
     static func endpoints(_ context: PostgresWriteContext, applicationID: String, columns: SecretColumns) async throws
         -> [Endpoint]

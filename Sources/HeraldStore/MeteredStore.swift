@@ -108,6 +108,14 @@ public struct MeteredStore: Store {
         }
     }
 
+    public func attemptStats(application: String, endpoint: String, since: Date?, until: Date?) async throws
+        -> DeliveryStats
+    {
+        try await measure(.attemptStats) {
+            try await base.attemptStats(application: application, endpoint: endpoint, since: since, until: until)
+        }
+    }
+
     // MARK: Event types
 
     public func insertEventType(_ eventType: EventType) async throws -> EventType {

@@ -107,6 +107,32 @@ extension SQLiteStore {
         }
     }
 
+    public func attemptStats(application: String, endpoint: String, since: Date?, until: Date?) async throws
+        -> DeliveryStats
+    {
+        try await read { db in
+            let applicationID = try Self.applicationID(db, application)
+            let id: String = try Self.endpointRow(db, applicationID: applicationID, endpoint)["id"]
+            // `attempt_by_endpoint` orders by id, and attempt ids are time-ordered: `since` bounds the scan.
+            var sql = "SELECT status, COUNT(*) AS n FROM attempt WHERE app_id = ? AND endpoint_id = ?"
+            var arguments: StatementArguments = [applicationID, id]
+            if let since {
+                sql += " AND id >= ? AND created_at >= ?"
+                let milliseconds = Column.milliseconds(since)
+                arguments += [Identifier.lowerBound(prefix: Identifier.attemptPrefix, milliseconds: milliseconds), milliseconds]
+            }
+            if let until {
+                sql += " AND created_at <= ?"
+                arguments += [Column.milliseconds(until)]
+            }
+            var stats = DeliveryStats()
+            for row in try Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: arguments) {
+                if let status = DeliveryStatus(rawValue: row["status"]) { stats[status] = row["n"] }
+            }
+            return stats
+        }
+    }
+
     /// The endpoints of an application, read once per group transaction.
     static func endpoints(_ context: WriteContext, applicationID: String) throws -> [Endpoint] {
         if let cached = context.endpointsByApplication[applicationID] { return cached }

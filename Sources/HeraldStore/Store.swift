@@ -40,6 +40,8 @@ public protocol Store: Sendable {
     ) async throws -> Endpoint
     func deleteEndpoint(application: String, _ endpoint: String) async throws
     func endpointStats(application: String, endpoint: String, since: Date?, until: Date?) async throws -> DeliveryStats
+    /// The endpoint's attempts made in [since, until], counted by status.
+    func attemptStats(application: String, endpoint: String, since: Date?, until: Date?) async throws -> DeliveryStats
 
     // MARK: Event types
     func insertEventType(_ eventType: EventType) async throws -> EventType

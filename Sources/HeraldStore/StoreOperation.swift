@@ -28,6 +28,7 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case endpointMessages = "endpoint_messages"
     case attempts
     case attempt
+    case attemptStats = "attempt_stats"
     case expungeAttemptResponse = "expunge_attempt_response"
     case leaseDueDeliveries = "lease_due_deliveries"
     case leaseFIFODeliveries = "lease_fifo_deliveries"

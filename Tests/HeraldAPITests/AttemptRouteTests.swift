@@ -77,6 +77,37 @@ import Testing
         }
     }
 
+    @Test func attemptStatsCountAnEndpointsAttemptsInAWindowOfWholeHours() async throws {
+        try await TestAPI.run { api in
+            let app = try await api.createApplication()
+            let endpointID = try await api.createEndpoint(app: app)
+            let message = try await api.store.message(application: app, try await api.sendMessage(app: app))
+            let now = Date()
+            var outcomes = DeliveryOutcomes()
+            for (status, at) in [(DeliveryStatus.fail, now.addingTimeInterval(-7200)), (.success, now), (.success, now)] {
+                let attempt = Attempt(
+                    id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: at.millisecondsSince1970),
+                    messageID: message.id, endpointID: endpointID, applicationID: message.applicationID,
+                    url: "https://example.com/hook", status: status, responseStatusCode: status == .success ? 200 : 500,
+                    response: "", durationMilliseconds: 1, trigger: .scheduled, attemptNumber: 1, createdAt: at)
+                outcomes.attempts.append(.init(attempt: attempt, next: .unchanged))
+            }
+            try await api.store.recordOutcomes(outcomes, now: now)
+            let path = "/api/v1/app/\(app)/endpoint/\(endpointID)/attempt-stats"
+            let formatter = ISO8601DateFormatter()
+
+            #expect(try await api.get(path).json == ["success": 2, "fail": 1, "canceled": 0])
+            let recent = try await api.get(path + "?since=" + formatter.string(from: now.addingTimeInterval(-1800)))
+            #expect(recent.json == ["success": 2, "fail": 0, "canceled": 0])
+            // `until` one second after the failure, rounded up to its hour's end, still holds it.
+            let early = try await api.get(path + "?until=" + formatter.string(from: now.addingTimeInterval(-7199)))
+            #expect(early["fail"] == 1)
+            expectValidationError(try await api.get(path + "?since=yesterday"), at: ["query", "since"])
+            expectError(
+                try await api.get("/api/v1/app/\(app)/endpoint/ep_unknown/attempt-stats"), .notFound, code: "not_found")
+        }
+    }
+
     @Test func attemptRoutesNamingAnUnknownEndpointOrMessageAreNotFound() async throws {
         try await TestAPI.run { api in
             let app = try await api.createApplication()

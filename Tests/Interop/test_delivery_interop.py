@@ -297,6 +297,8 @@ def test_failed_delivery_then_manual_resend(herald: Herald, receiver: Receiver) 
             MessageStatus.FAIL, 500, "down", MessageAttemptTriggerType.SCHEDULED)
     stats = svix.endpoint.get_stats(app.id, ep.id)
     assert (stats.success, stats.fail) == (0, 1)
+    attempt_stats = svix.endpoint.get_attempt_stats(app.id, ep.id)
+    assert (attempt_stats.success, attempt_stats.fail, attempt_stats.canceled) == (0, 4, 0)
 
     receiver.respond("/flaky", 200)
     svix.message_attempt.resend(app.id, msg.id, ep.id)

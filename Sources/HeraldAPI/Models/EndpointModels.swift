@@ -229,3 +229,10 @@ struct EndpointStatsOut: Encodable, Sendable {
         canceled = stats.canceled
     }
 }
+
+/// Svix's `EndpointAttemptStats`: the endpoint's attempts in a window, by outcome.
+struct EndpointAttemptStatsOut: Encodable, Sendable {
+    var success: Int
+    var fail: Int
+    var canceled: Int
+}

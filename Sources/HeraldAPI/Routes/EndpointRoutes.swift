@@ -112,6 +112,25 @@ struct EndpointRoutes {
             )
             return try JSONCoding.response(EndpointStatsOut(stats))
         }
+        router.get(.init(Self.item + "/attempt-stats")) { request, context in
+            let query = try Query(request)
+            // As Svix's: the window is widened to whole hours.
+            let hour: TimeInterval = 3600
+            let since = try query.date("since").map {
+                Date(timeIntervalSince1970: ($0.timeIntervalSince1970 / hour).rounded(.down) * hour)
+            }
+            let until = try query.date("until").map {
+                Date(timeIntervalSince1970: ($0.timeIntervalSince1970 / hour).rounded(.up) * hour)
+            }
+            let stats = try await store.attemptStats(
+                application: request.pathParameter("app_id", context),
+                endpoint: request.pathParameter("endpoint_id", context),
+                since: since,
+                until: until
+            )
+            return try JSONCoding.response(
+                EndpointAttemptStatsOut(success: stats.success, fail: stats.fail, canceled: stats.canceled))
+        }
     }
 
     /// Header names whose values are credentials.
