@@ -108,11 +108,7 @@ extension PostgresStore {
                 """,
                 logger: logger
             )
-            var stats = DeliveryStats()
-            for row in rows {
-                if let status = DeliveryStatus(rawValue: try row.value("status")) { stats[status] = try row.value("n") }
-            }
-            return stats
+            return try Self.countByStatus(rows)
         }
     }
 
@@ -136,11 +132,7 @@ extension PostgresStore {
                 """,
                 logger: logger
             )
-            var stats = DeliveryStats()
-            for row in rows {
-                if let status = DeliveryStatus(rawValue: try row.value("status")) { stats[status] = try row.value("n") }
-            }
-            return stats
+            return try Self.countByStatus(rows)
         }
     }
 
@@ -197,5 +189,16 @@ extension PostgresStore {
             WHERE id = \(endpoint.id)
             """
         try await connection.rows(query, logger: logger)
+    }
+}
+
+extension PostgresStore {
+    /// The counts of rows `SELECT status, count(*) AS n … GROUP BY status` returned.
+    fileprivate static func countByStatus(_ rows: [PostgresRandomAccessRow]) throws -> DeliveryStats {
+        var stats = DeliveryStats()
+        for row in rows {
+            if let status = DeliveryStatus(rawValue: try row.value("status")) { stats[status] = try row.value("n") }
+        }
+        return stats
     }
 }

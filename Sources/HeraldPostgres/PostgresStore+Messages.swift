@@ -47,11 +47,8 @@ extension PostgresStore {
         let applicationID = try await read { connection in
             try await Self.applicationID(connection, application, logger: logger)
         }
-        var next: String? = ""
-        var erased = 0
-        while let start = next {
-            let count: Int
-            (count, next) = try await transaction { connection in
+        return try await sumOverChunks(from: "") { start in
+            try await transaction { connection in
                 // The first id of the next chunk; the last chunk runs to the end of the application's messages.
                 let following: String? = try await connection.row(
                     """
@@ -74,9 +71,7 @@ extension PostgresStore {
                 )
                 return (count, following)
             }
-            erased += count
         }
-        return erased
     }
 
     /// Adds a message filter's conditions for the message table aliased `alias`.

@@ -15,11 +15,8 @@ extension PostgresStore {
         }
         guard let window = target.window(since: since, until: until ?? now) else { return 0 }
         let nowMilliseconds = PostgresColumn.milliseconds(now)
-        var next: String? = window.firstID
-        var created = 0
-        while let start = next {
-            let count: Int
-            (count, next) = try await transaction { connection in
+        return try await sumOverChunks(from: window.firstID) { start in
+            try await transaction { connection in
                 // The first id of the next chunk; the last chunk runs to the window's end.
                 let following: String? = try await connection.row(
                     """
@@ -55,9 +52,7 @@ extension PostgresStore {
                 if count > 0 { try await connection.rows("SELECT pg_notify(\(Self.workChannel), '')", logger: logger) }
                 return (count, following)
             }
-            created += count
         }
-        return created
     }
 }
 
@@ -76,11 +71,8 @@ extension PostgresStore {
         let (since, until) = (PostgresColumn.milliseconds(filter.since), PostgresColumn.milliseconds(filter.until))
         let status = filter.status?.rawValue
         let (lowCode, highCode) = (filter.statusCodes?.lowerBound, filter.statusCodes?.upperBound)
-        var next: String? = ids.lowerBound
-        var replayed = 0
-        while let start = next {
-            let count: Int
-            (count, next) = try await transaction { connection in
+        return try await sumOverChunks(from: ids.lowerBound) { start in
+            try await transaction { connection in
                 // The first message id of the endpoint's next chunk of deliveries (`delivery_by_endpoint`).
                 let following: String? = try await connection.row(
                     """
@@ -120,9 +112,7 @@ extension PostgresStore {
                 if count > 0 { try await connection.rows("SELECT pg_notify(\(Self.workChannel), '')", logger: logger) }
                 return (count, following)
             }
-            replayed += count
         }
-        return replayed
     }
 }
 

@@ -99,11 +99,7 @@ extension SQLiteStore {
                 sql += " AND created_at <= ?"
                 arguments += [Column.milliseconds(until)]
             }
-            var stats = DeliveryStats()
-            for row in try Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: arguments) {
-                if let status = DeliveryStatus(rawValue: row["status"]) { stats[status] = row["n"] }
-            }
-            return stats
+            return try Self.countByStatus(db, sql: sql, arguments)
         }
     }
 
@@ -125,12 +121,19 @@ extension SQLiteStore {
                 sql += " AND created_at <= ?"
                 arguments += [Column.milliseconds(until)]
             }
-            var stats = DeliveryStats()
-            for row in try Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: arguments) {
-                if let status = DeliveryStatus(rawValue: row["status"]) { stats[status] = row["n"] }
-            }
-            return stats
+            return try Self.countByStatus(db, sql: sql, arguments)
         }
+    }
+
+    /// Runs `sql` (`SELECT status, COUNT(*) AS n …` without its `GROUP BY status`) and collects the counts.
+    private static func countByStatus(_ db: Database, sql: String, _ arguments: StatementArguments) throws
+        -> DeliveryStats
+    {
+        var stats = DeliveryStats()
+        for row in try Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: arguments) {
+            if let status = DeliveryStatus(rawValue: row["status"]) { stats[status] = row["n"] }
+        }
+        return stats
     }
 
     /// The endpoints of an application, read once per group transaction.

@@ -121,11 +121,8 @@ extension SQLiteStore {
 
     public func expungeAllPayloads(application: String) async throws -> Int {
         let applicationID = try await read { db in try Self.applicationID(db, application) }
-        var next: String? = ""
-        var erased = 0
-        while let start = next {
-            let count: Int
-            (count, next) = try await write { context in
+        return try await sumOverChunks(from: "") { start in
+            try await write { context in
                 let db = context.db
                 // The first id of the next chunk; the last chunk runs to the end of the application's messages.
                 let following = try String.fetchOne(
@@ -142,9 +139,7 @@ extension SQLiteStore {
                 )
                 return (db.changesCount, following)
             }
-            erased += count
         }
-        return erased
     }
 
     /// Adds a message filter's conditions for the message table aliased `alias`.

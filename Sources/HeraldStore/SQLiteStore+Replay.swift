@@ -11,11 +11,8 @@ extension SQLiteStore {
             return try ReplayTarget(row: Self.endpointRow(db, applicationID: applicationID, endpoint))
         }
         guard let window = target.window(since: since, until: until ?? now) else { return 0 }
-        var next: String? = window.firstID
-        var created = 0
-        while let start = next {
-            let count: Int
-            (count, next) = try await write { context in
+        return try await sumOverChunks(from: window.firstID) { start in
+            try await write { context in
                 let db = context.db
                 // The first id of the next chunk; the last chunk runs to the window's end.
                 let following = try String.fetchOne(
@@ -50,9 +47,7 @@ extension SQLiteStore {
                 try db.execute(sql: sql + " ON CONFLICT DO NOTHING", arguments: StatementArguments(arguments))
                 return (db.changesCount, following)
             }
-            created += count
         }
-        return created
     }
 
     public func replayDeliveries(application: String, endpoint: String, filter: BulkReplayFilter, now: Date)
@@ -66,11 +61,8 @@ extension SQLiteStore {
         guard filter.since <= filter.until, filter.eventTypes?.isEmpty != true else { return 0 }
         let ids = filter.messageIDs
         let nowMilliseconds = Column.milliseconds(now)
-        var next: String? = ids.lowerBound
-        var replayed = 0
-        while let start = next {
-            let count: Int
-            (count, next) = try await write { context in
+        return try await sumOverChunks(from: ids.lowerBound) { start in
+            try await write { context in
                 let db = context.db
                 // The first message id of the endpoint's next chunk of deliveries (`delivery_by_endpoint`).
                 let following = try String.fetchOne(
@@ -127,9 +119,7 @@ extension SQLiteStore {
                 try db.execute(sql: sql + ")", arguments: StatementArguments(arguments))
                 return (db.changesCount, following)
             }
-            replayed += count
         }
-        return replayed
     }
 
     private static func marks(_ count: Int) -> String {

@@ -11,6 +11,20 @@ public let idempotencyClaimTimeout: TimeInterval = 60
 /// How many messages one transaction of ``Store/replayMissingDeliveries(application:endpoint:since:until:now:)``
 /// looks at.
 public let replayChunk = 1_000
+/// Work done chunk by chunk along an ordered key, a transaction per chunk, so that none holds the writer (or its
+/// rows) long: `chunk` handles the keys from the one it is given up to the next chunk's first key, which it returns
+/// with how many rows it changed (nil after the last chunk). Starts at `first`; returns the sum of the counts.
+public func sumOverChunks(from first: String, _ chunk: (String) async throws -> (Int, String?)) async rethrows -> Int {
+    var next: String? = first
+    var total = 0
+    while let start = next {
+        let count: Int
+        (count, next) = try await chunk(start)
+        total += count
+    }
+    return total
+}
+
 /// Sorts after every message id (`msg_` and base-62 digits): the end of an id range that runs to the last message.
 public let messageIDsEnd = Identifier.messagePrefix + "~"
 /// How far a message id's instant may run ahead of the message's `createdAt` (ids stay ordered when the clock steps
