@@ -1,6 +1,4 @@
 import Foundation
-import HeraldCore
-import HeraldStore
 import Testing
 
 /// No delivery engine runs here, so attempt lists are empty unless a test records attempts in the store itself; the
@@ -43,17 +41,10 @@ import Testing
             let app = try await api.createApplication()
             let endpointID = try await api.createEndpoint(app: app)
             let messageID = try await api.sendMessage(app: app)
-            let message = try await api.store.message(application: app, messageID)
-            let endpoint = try await api.store.endpoint(application: app, endpointID)
-            let attempt = Attempt(
-                id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: Date().millisecondsSince1970),
-                messageID: message.id, endpointID: endpoint.id, applicationID: message.applicationID, url: endpoint.url,
-                status: .fail, responseStatusCode: 500, response: #"{"card":"4242 4242 4242 4242"}"#,
-                durationMilliseconds: 12, trigger: .scheduled, attemptNumber: 1, createdAt: Date()
-            )
-            var outcomes = DeliveryOutcomes()
-            outcomes.attempts = [.init(attempt: attempt, next: .unchanged)]
-            try await api.store.recordOutcomes(outcomes, now: Date())
+            let attempt = makeAttempt(
+                app: app, message: messageID, endpoint: endpointID, at: Date(), statusCode: 500,
+                response: #"{"card":"4242 4242 4242 4242"}"#)
+            try await api.record([attempt], next: .unchanged)
             let path = "/api/v1/app/\(app)/msg/\(messageID)/attempt/\(attempt.id)"
             #expect(try await api.get(path)["response"] == .string(attempt.response))
 
@@ -81,18 +72,12 @@ import Testing
         try await TestAPI.run { api in
             let app = try await api.createApplication()
             let endpointID = try await api.createEndpoint(app: app)
-            let message = try await api.store.message(application: app, try await api.sendMessage(app: app))
+            let messageID = try await api.sendMessage(app: app)
             let now = Date()
-            var outcomes = DeliveryOutcomes()
-            for (status, at) in [(DeliveryStatus.fail, now.addingTimeInterval(-7200)), (.success, now), (.success, now)] {
-                let attempt = Attempt(
-                    id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: at.millisecondsSince1970),
-                    messageID: message.id, endpointID: endpointID, applicationID: message.applicationID,
-                    url: "https://example.com/hook", status: status, responseStatusCode: status == .success ? 200 : 500,
-                    response: "", durationMilliseconds: 1, trigger: .scheduled, attemptNumber: 1, createdAt: at)
-                outcomes.attempts.append(.init(attempt: attempt, next: .unchanged))
+            let attempts = [(500, now.addingTimeInterval(-7200)), (200, now), (200, now)].map { code, at in
+                makeAttempt(app: app, message: messageID, endpoint: endpointID, at: at, statusCode: code)
             }
-            try await api.store.recordOutcomes(outcomes, now: now)
+            try await api.record(attempts, next: .unchanged)
             let path = "/api/v1/app/\(app)/endpoint/\(endpointID)/attempt-stats"
             let formatter = ISO8601DateFormatter()
 

@@ -1,6 +1,4 @@
 import Foundation
-import HeraldCore
-import HeraldStore
 import Testing
 
 @Suite struct DeliveryRouteTests {
@@ -113,17 +111,12 @@ import Testing
             _ = try await api.sendMessage(app: app)
             _ = try await api.sendMessage(app: app, eventType: "invoice.paid")
             // No delivery engine runs here: finish both deliveries in the store, as it would.
-            var outcomes = DeliveryOutcomes()
-            let now = Date()
-            for task in try await api.store.leaseDueDeliveries(owner: "t", now: now, leaseDuration: 60, limit: 10) {
-                let attempt = Attempt(
-                    id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: now.millisecondsSince1970),
-                    messageID: task.messageID, endpointID: task.endpointID, applicationID: task.applicationID,
-                    url: "https://example.com/hook", status: .success, responseStatusCode: 204, response: "",
-                    durationMilliseconds: 1, trigger: .scheduled, attemptNumber: 1, createdAt: now)
-                outcomes.attempts.append(.init(attempt: attempt, next: .succeeded))
+            let leased = try await api.store.leaseDueDeliveries(owner: "t", now: Date(), leaseDuration: 60, limit: 10)
+            let attempts = leased.map {
+                makeAttempt(
+                    app: $0.applicationID, message: $0.messageID, endpoint: $0.endpointID, at: Date(), statusCode: 204)
             }
-            try await api.store.recordOutcomes(outcomes, now: now)
+            try await api.record(attempts, next: .succeeded)
             let path = "/api/v1/app/\(app)/endpoint/\(endpoint)/bulk-replay"
             let since = Self.timestamp(-60)
 

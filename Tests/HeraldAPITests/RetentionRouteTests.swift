@@ -32,23 +32,6 @@ import Testing
         }
     }
 
-    static func attempt(app: String, message: String, endpoint: String, at createdAt: Date) -> Attempt {
-        Attempt(
-            id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: Int64(createdAt.timeIntervalSince1970 * 1000)),
-            messageID: message,
-            endpointID: endpoint,
-            applicationID: app,
-            url: "https://example.com/hook",
-            status: .fail,
-            responseStatusCode: 503,
-            response: "busy",
-            durationMilliseconds: 12,
-            trigger: .scheduled,
-            attemptNumber: 1,
-            createdAt: createdAt
-        )
-    }
-
     @Test func afterPruningMessagesReadWithoutPayloadResendIsGoneAndPrunedAttemptsAreNotListed() async throws {
         try await Self.run { api in
             let app = try await api.createApplication()
@@ -60,11 +43,9 @@ import Testing
             )
             let kept = try await api.sendMessage(app: app)
             let now = Date()
-            let old = Self.attempt(app: app, message: short, endpoint: endpoint, at: now.addingTimeInterval(-10 * 86_400))
-            let recent = Self.attempt(app: app, message: short, endpoint: endpoint, at: now.addingTimeInterval(-3600))
-            var outcomes = DeliveryOutcomes()
-            outcomes.attempts = [old, recent].map { .init(attempt: $0, next: .unchanged) }
-            try await api.store.recordOutcomes(outcomes, now: now)
+            let old = makeAttempt(app: app, message: short, endpoint: endpoint, at: now.addingTimeInterval(-10 * 86_400))
+            let recent = makeAttempt(app: app, message: short, endpoint: endpoint, at: now.addingTimeInterval(-3600))
+            try await api.record([old, recent], next: .unchanged)
             #expect(try await api.get("/api/v1/app/\(app)/attempt/msg/\(short)").ids.count == 2)
 
             // Two days on, with attempts kept a week: the one-day payload and the ten-day-old attempt go.

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HeraldAPI
+import HeraldCore
 import HeraldStore
 import Hummingbird
 import HummingbirdTesting
@@ -232,4 +233,41 @@ func isTimestamp(_ value: JSON?) -> Bool {
 func isIdentifier(_ value: JSON?, prefix: String) -> Bool {
     guard let text = value?.string, text.hasPrefix(prefix) else { return false }
     return text.dropFirst(prefix.count).wholeMatch(of: /[0-9A-Za-z]{22}/) != nil
+}
+
+// MARK: - Attempts recorded as the delivery engine would
+
+extension TestAPI {
+    /// Records `attempts` in the store, as the delivery engine would after making them (no engine runs here),
+    /// each with what it means for its delivery.
+    func record(_ attempts: [Attempt], next: DeliveryOutcomes.Recorded.Next) async throws {
+        var outcomes = DeliveryOutcomes()
+        outcomes.attempts = attempts.map { .init(attempt: $0, next: next) }
+        try await store.recordOutcomes(outcomes, now: Date())
+    }
+}
+
+/// An attempt of `message` to `endpoint` made at `createdAt`, answered with `statusCode` (a success for 2xx).
+func makeAttempt(
+    app: String,
+    message: String,
+    endpoint: String,
+    at createdAt: Date,
+    statusCode: Int = 503,
+    response: String = "busy"
+) -> Attempt {
+    Attempt(
+        id: Identifier.make(prefix: Identifier.attemptPrefix, milliseconds: createdAt.millisecondsSince1970),
+        messageID: message,
+        endpointID: endpoint,
+        applicationID: app,
+        url: "https://example.com/hook",
+        status: (200..<300).contains(statusCode) ? .success : .fail,
+        responseStatusCode: statusCode,
+        response: response,
+        durationMilliseconds: 12,
+        trigger: .scheduled,
+        attemptNumber: 1,
+        createdAt: createdAt
+    )
 }
