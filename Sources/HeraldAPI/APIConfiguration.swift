@@ -10,16 +10,21 @@ public struct APIConfiguration: Sendable {
     public var idempotencyLifetime: TimeInterval
     /// How long a validated token is trusted without asking the store again.
     public var tokenCacheLifetime: TimeInterval
+    /// The operator's page for the people who receive an application's webhooks: the links of
+    /// `POST /api/v1/auth/app-portal-access/{app_id}` point there, with the token after `#key=`.
+    public var appPortalURL: String?
 
     public init(
         maximumBodyBytes: Int = 1 << 20,
         adminToken: String? = nil,
         idempotencyLifetime: TimeInterval = 12 * 3600,
-        tokenCacheLifetime: TimeInterval = 10
+        tokenCacheLifetime: TimeInterval = 10,
+        appPortalURL: String? = nil
     ) {
         self.maximumBodyBytes = maximumBodyBytes
         self.adminToken = adminToken
         self.idempotencyLifetime = idempotencyLifetime
         self.tokenCacheLifetime = tokenCacheLifetime
+        self.appPortalURL = appPortalURL
     }
 }

@@ -31,7 +31,7 @@ public enum HeraldRouter {
             adminToken: configuration.adminToken,
             cacheLifetime: configuration.tokenCacheLifetime
         )
-        router.add(middleware: AuthMiddleware(authenticator: authenticator))
+        router.add(middleware: AuthMiddleware(authenticator: authenticator, store: store))
         router.add(middleware: IdempotencyMiddleware(store: store, lifetime: configuration.idempotencyLifetime))
         ServiceRoutes(openAPISpec: openAPISpec, store: store, engine: engine).register(on: router)
         MetricsRoutes(registry: prometheus).register(on: router)
@@ -43,6 +43,7 @@ public enum HeraldRouter {
         MessageBulkRoutes(store: store, configuration: configuration).register(on: router)
         AttemptRoutes(store: store).register(on: router)
         BackgroundTaskRoutes(store: store).register(on: router)
+        AuthRoutes(store: store, configuration: configuration, authenticator: authenticator).register(on: router)
         return router
     }
 

@@ -14,7 +14,7 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask, messageDeliverAt,
-        messageContentType, backgroundTaskCount,
+        messageContentType, backgroundTaskCount, applicationToken,
     ]
 
     static let foundation = Migration(
@@ -224,5 +224,19 @@ enum PostgresSchema {
     static let backgroundTaskCount = Migration(
         name: "v8-background-task-count",
         statements: ["ALTER TABLE background_task RENAME COLUMN messages_sent TO item_count"]
+    )
+
+    /// Application (app portal) tokens: the one application they open, their capabilities, session and expiry.
+    /// Deleting the application deletes its tokens.
+    static let applicationToken = Migration(
+        name: "v9-application-token",
+        statements: [
+            "ALTER TABLE api_token ADD COLUMN app_id TEXT COLLATE \"C\" REFERENCES application(id) ON DELETE CASCADE",
+            "ALTER TABLE api_token ADD COLUMN capabilities TEXT",
+            "ALTER TABLE api_token ADD COLUMN session_id TEXT",
+            "ALTER TABLE api_token ADD COLUMN expires_at BIGINT",
+            "CREATE INDEX api_token_by_app ON api_token (app_id) WHERE app_id IS NOT NULL",
+            "CREATE INDEX api_token_by_expiry ON api_token (expires_at) WHERE expires_at IS NOT NULL",
+        ]
     )
 }

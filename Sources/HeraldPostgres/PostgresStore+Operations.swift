@@ -59,7 +59,7 @@ extension PostgresStore {
         let attemptCutoff = PostgresColumn.milliseconds(now.addingTimeInterval(-attemptRetention))
         let taskCutoff = Identifier.lowerBound(prefix: Identifier.backgroundTaskPrefix, milliseconds: attemptCutoff)
         // Each statement walks an index in expiry order (message_payload_expiry, attempt_by_created,
-        // idempotency_key_by_expiry, the time-ordered ids of background tasks) and skips rows another instance's
+        // idempotency_key_by_expiry, the time-ordered ids of background tasks, api_token_by_expiry) and skips rows another instance's
         // pruner holds.
         return try await transaction { connection in
             let payloads = try await connection.count(
@@ -110,7 +110,20 @@ extension PostgresStore {
                 """,
                 logger: logger
             )
-            return PruneResult(payloads: payloads, attempts: attempts, idempotencyKeys: keys, backgroundTasks: tasks)
+            let tokens = try await connection.count(
+                """
+                WITH pruned AS (
+                    DELETE FROM api_token WHERE id IN (
+                        SELECT id FROM api_token WHERE expires_at <= \(nowMilliseconds)
+                        ORDER BY expires_at LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
+                    RETURNING 1
+                )
+                SELECT count(*) FROM pruned
+                """,
+                logger: logger
+            )
+            return PruneResult(
+                payloads: payloads, attempts: attempts, idempotencyKeys: keys, backgroundTasks: tasks, tokens: tokens)
         }
     }
 }

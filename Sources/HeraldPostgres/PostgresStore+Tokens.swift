@@ -9,9 +9,12 @@ extension PostgresStore {
             try await PostgresErrorCode.mappingConflicts("A token with this id already exists") {
                 try await connection.rows(
                     """
-                    INSERT INTO api_token (id, name, hash, created_at, revoked_at)
+                    INSERT INTO api_token (id, name, hash, created_at, revoked_at, app_id, capabilities, session_id,
+                        expires_at)
                     VALUES (\(token.id), \(token.name), \(token.hash), \(PostgresColumn.milliseconds(token.createdAt)),
-                        \(token.revokedAt.map(PostgresColumn.milliseconds)))
+                        \(token.revokedAt.map(PostgresColumn.milliseconds)), \(token.scope?.application),
+                        \(token.scope?.storedCapabilities), \(token.scope?.sessionID),
+                        \(token.expiresAt.map(PostgresColumn.milliseconds)))
                     """,
                     logger: logger
                 )
@@ -31,7 +34,7 @@ extension PostgresStore {
 
     public func tokenCount() async throws -> Int {
         try await read { connection in
-            try await connection.count("SELECT count(*) FROM api_token", logger: logger)
+            try await connection.count("SELECT count(*) FROM api_token WHERE app_id IS NULL", logger: logger)
         }
     }
 
@@ -59,14 +62,44 @@ extension PostgresStore {
     }
 }
 
+extension PostgresStore {
+    public func expireApplicationTokens(application: String, sessionIDs: [String]?, at: Date) async throws -> Int {
+        try await transaction { connection in
+            let id = try await Self.applicationID(connection, application, logger: logger)
+            let expiry = PostgresColumn.milliseconds(at)
+            let query: PostgresQuery = """
+                WITH expired AS (
+                    UPDATE api_token SET expires_at = \(expiry)
+                    WHERE app_id = \(id) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(expiry))
+                        AND (\(sessionIDs == nil) OR session_id = ANY(\(sessionIDs ?? [])::TEXT[]))
+                    RETURNING 1
+                )
+                SELECT count(*) FROM expired
+                """
+            return try await connection.count(query, logger: logger)
+        }
+    }
+}
+
 extension APIToken {
     init(postgresRow row: PostgresRandomAccessRow) throws {
+        let application: String? = try row.value("app_id")
+        let capabilities: String? = try row.value("capabilities")
+        let sessionID: String? = try row.value("session_id")
         self.init(
             id: try row.value("id"),
             name: try row.value("name"),
             hash: try row.value("hash"),
             createdAt: try row.date("created_at"),
-            revokedAt: try row.optionalDate("revoked_at")
+            revokedAt: try row.optionalDate("revoked_at"),
+            scope: application.map {
+                ApplicationTokenScope(
+                    application: $0,
+                    capabilities: ApplicationTokenScope.capabilities(stored: capabilities ?? ""),
+                    sessionID: sessionID
+                )
+            },
+            expiresAt: try row.optionalDate("expires_at")
         )
     }
 }

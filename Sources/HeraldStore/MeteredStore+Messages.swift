@@ -188,6 +188,12 @@ extension MeteredStore {
         try await measure(.revokeToken) { try await base.revokeToken(id, now: now) }
     }
 
+    public func expireApplicationTokens(application: String, sessionIDs: [String]?, at: Date) async throws -> Int {
+        try await measure(.expireApplicationTokens) {
+            try await base.expireApplicationTokens(application: application, sessionIDs: sessionIDs, at: at)
+        }
+    }
+
     // MARK: Idempotency
 
     public func claimIdempotencyKey(_ key: String, now: Date, lifetime: TimeInterval) async throws -> IdempotencyClaim {

@@ -8,20 +8,25 @@ public struct PruneResult: Sendable, Hashable, CustomStringConvertible {
     public var idempotencyKeys: Int
     /// Background tasks deleted (they are kept as long as attempts).
     public var backgroundTasks: Int
+    /// Expired application tokens deleted.
+    public var tokens: Int
 
-    public init(payloads: Int = 0, attempts: Int = 0, idempotencyKeys: Int = 0, backgroundTasks: Int = 0) {
+    public init(
+        payloads: Int = 0, attempts: Int = 0, idempotencyKeys: Int = 0, backgroundTasks: Int = 0, tokens: Int = 0
+    ) {
         self.payloads = payloads
         self.attempts = attempts
         self.idempotencyKeys = idempotencyKeys
         self.backgroundTasks = backgroundTasks
+        self.tokens = tokens
     }
 
     /// Everything removed.
-    public var total: Int { payloads + attempts + idempotencyKeys + backgroundTasks }
+    public var total: Int { payloads + attempts + idempotencyKeys + backgroundTasks + tokens }
 
     /// Whether some kind filled its batch, so more expired rows may be left.
     public func mayHaveMore(batchSize: Int) -> Bool {
-        [payloads, attempts, idempotencyKeys, backgroundTasks].contains { $0 >= batchSize }
+        [payloads, attempts, idempotencyKeys, backgroundTasks, tokens].contains { $0 >= batchSize }
     }
 
     public static func + (lhs: PruneResult, rhs: PruneResult) -> PruneResult {
@@ -29,12 +34,13 @@ public struct PruneResult: Sendable, Hashable, CustomStringConvertible {
             payloads: lhs.payloads + rhs.payloads,
             attempts: lhs.attempts + rhs.attempts,
             idempotencyKeys: lhs.idempotencyKeys + rhs.idempotencyKeys,
-            backgroundTasks: lhs.backgroundTasks + rhs.backgroundTasks
+            backgroundTasks: lhs.backgroundTasks + rhs.backgroundTasks,
+            tokens: lhs.tokens + rhs.tokens
         )
     }
 
     public var description: String {
         "\(payloads) payloads, \(attempts) attempts, \(idempotencyKeys) idempotency keys, "
-            + "\(backgroundTasks) background tasks"
+            + "\(backgroundTasks) background tasks, \(tokens) expired tokens"
     }
 }

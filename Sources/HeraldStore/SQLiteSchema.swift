@@ -180,6 +180,20 @@ enum SQLiteSchema {
             // A purge of an application's content counts messages purged, not sent: the column counts either.
             try db.execute(sql: "ALTER TABLE background_task RENAME COLUMN messages_sent TO item_count")
         }
+        migrator.registerMigration("application-token") { db in
+            // Application (app portal) tokens: the one application they open, their capabilities, session and
+            // expiry. Deleting the application deletes its tokens.
+            try db.execute(
+                sql: """
+                    ALTER TABLE api_token ADD COLUMN app_id TEXT REFERENCES application(id) ON DELETE CASCADE;
+                    ALTER TABLE api_token ADD COLUMN capabilities TEXT;
+                    ALTER TABLE api_token ADD COLUMN session_id TEXT;
+                    ALTER TABLE api_token ADD COLUMN expires_at INTEGER;
+                    CREATE INDEX api_token_by_app ON api_token (app_id) WHERE app_id IS NOT NULL;
+                    CREATE INDEX api_token_by_expiry ON api_token (expires_at) WHERE expires_at IS NOT NULL;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -11,7 +11,7 @@ extension SQLiteStore {
         return try await write { context in
             let db = context.db
             // Each query walks an index in expiry order: message_payload_expiry, attempt_by_created,
-            // idempotency_key_by_expiry, and the time-ordered ids of background tasks.
+            // idempotency_key_by_expiry, the time-ordered ids of background tasks, and api_token_by_expiry.
             try db.cachedStatement(
                 sql: """
                     UPDATE message SET payload = NULL WHERE rowid IN (
@@ -40,8 +40,16 @@ extension SQLiteStore {
                         SELECT id FROM background_task WHERE id < ? ORDER BY id LIMIT ?)
                     """
             ).execute(arguments: [taskCutoff, batchSize])
+            let backgroundTasks = db.changesCount
+            try db.cachedStatement(
+                sql: """
+                    DELETE FROM api_token WHERE id IN (
+                        SELECT id FROM api_token WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)
+                    """
+            ).execute(arguments: [nowMilliseconds, batchSize])
             return PruneResult(
-                payloads: payloads, attempts: attempts, idempotencyKeys: idempotencyKeys, backgroundTasks: db.changesCount)
+                payloads: payloads, attempts: attempts, idempotencyKeys: idempotencyKeys,
+                backgroundTasks: backgroundTasks, tokens: db.changesCount)
         }
     }
 }

@@ -6,10 +6,15 @@ extension SQLiteStore {
     public func insertToken(_ token: APIToken) async throws {
         try await write { context in
             try context.db.execute(
-                sql: "INSERT INTO api_token (id, name, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO api_token (id, name, hash, created_at, revoked_at, app_id, capabilities, session_id,
+                        expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
                 arguments: [
                     token.id, token.name, token.hash, Column.milliseconds(token.createdAt),
-                    Column.milliseconds(token.revokedAt),
+                    Column.milliseconds(token.revokedAt), token.scope?.application, token.scope?.storedCapabilities,
+                    token.scope?.sessionID, Column.milliseconds(token.expiresAt),
                 ]
             )
         }
@@ -26,7 +31,9 @@ extension SQLiteStore {
     }
 
     public func tokenCount() async throws -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_token") ?? 0 }
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_token WHERE app_id IS NULL") ?? 0
+        }
     }
 
     public func tokens() async throws -> [APIToken] {
@@ -47,14 +54,43 @@ extension SQLiteStore {
         }
     }
 
+    public func expireApplicationTokens(application: String, sessionIDs: [String]?, at: Date) async throws -> Int {
+        try await write { context in
+            let id = try Self.applicationID(context.db, application)
+            let expiry = Column.milliseconds(at)
+            var sql = """
+                UPDATE api_token SET expires_at = ?
+                WHERE app_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+                """
+            var arguments: StatementArguments = [expiry, id, expiry]
+            if let sessionIDs {
+                sql += " AND session_id IN (\(databaseQuestionMarks(count: sessionIDs.count)))"
+                arguments += StatementArguments(sessionIDs)
+            }
+            try context.db.execute(sql: sql, arguments: arguments)
+            return context.db.changesCount
+        }
+    }
+
     private static func apiToken(_ row: Row) -> APIToken {
         let revokedAt: Int64? = row["revoked_at"]
+        let expiresAt: Int64? = row["expires_at"]
+        let application: String? = row["app_id"]
+        let capabilities: String? = row["capabilities"]
         return APIToken(
             id: row["id"],
             name: row["name"],
             hash: row["hash"],
             createdAt: Column.date(row["created_at"]),
-            revokedAt: revokedAt.map(Column.date)
+            revokedAt: revokedAt.map(Column.date),
+            scope: application.map {
+                ApplicationTokenScope(
+                    application: $0,
+                    capabilities: ApplicationTokenScope.capabilities(stored: capabilities ?? ""),
+                    sessionID: row["session_id"]
+                )
+            },
+            expiresAt: expiresAt.map(Column.date)
         )
     }
 }

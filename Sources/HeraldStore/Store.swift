@@ -148,12 +148,17 @@ public protocol Store: Sendable {
     func insertToken(_ token: APIToken) async throws
     /// The live (not revoked) token whose hash is `hash`, if any.
     func token(hash: String) async throws -> APIToken?
+    /// How many tokens with full access exist, revoked ones included; application tokens are not counted.
     func tokenCount() async throws -> Int
     /// Every token, live and revoked, oldest first (ties by id). For operators' listings; never used to authenticate.
     func tokens() async throws -> [APIToken]
     /// Marks the token `id` revoked at `now` and returns it. Revoking an already revoked token changes nothing and
     /// returns it with its first `revokedAt`. Throws ``HeraldError/notFound(_:)`` for an unknown id.
     func revokeToken(_ id: String, now: Date) async throws -> APIToken
+    /// Makes the live tokens of `application` (id or uid) that would outlive `at` expire then, only those of
+    /// `sessionIDs` when it is given; returns how many changed. Throws ``HeraldError/notFound(_:)`` for an unknown
+    /// application.
+    func expireApplicationTokens(application: String, sessionIDs: [String]?, at: Date) async throws -> Int
 
     // MARK: Idempotency
     /// Claims `key` for one request; a later claim sees the first one in progress or its stored response.

@@ -49,6 +49,7 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case tokenCount = "token_count"
     case tokens
     case revokeToken = "revoke_token"
+    case expireApplicationTokens = "expire_application_tokens"
     case claimIdempotencyKey = "claim_idempotency_key"
     case completeIdempotencyKey = "complete_idempotency_key"
     case releaseIdempotencyKey = "release_idempotency_key"

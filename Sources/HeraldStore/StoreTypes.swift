@@ -132,13 +132,32 @@ public struct APIToken: Sendable, Hashable {
     public var hash: String
     public var createdAt: Date
     public var revokedAt: Date?
+    /// The one application the token opens, and what it may do there; nil for a token with full access.
+    public var scope: ApplicationTokenScope?
+    /// When the token stops working; nil for never.
+    public var expiresAt: Date?
 
-    public init(id: String, name: String, hash: String, createdAt: Date, revokedAt: Date? = nil) {
+    public init(
+        id: String,
+        name: String,
+        hash: String,
+        createdAt: Date,
+        revokedAt: Date? = nil,
+        scope: ApplicationTokenScope? = nil,
+        expiresAt: Date? = nil
+    ) {
         self.id = id
         self.name = name
         self.hash = hash
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.scope = scope
+        self.expiresAt = expiresAt
+    }
+
+    /// Whether the token authenticates at `now`: not revoked and not expired.
+    public func isLive(at now: Date) -> Bool {
+        revokedAt == nil && (expiresAt.map { now < $0 } ?? true)
     }
 }
 

@@ -5,7 +5,7 @@ import Logging
 /// `herald prune`: applies the retention rules once, now, and prints what was removed.
 struct Prune: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Delete expired payloads, attempts, idempotency keys and background tasks now, then exit.",
+        abstract: "Delete expired payloads, attempts, idempotency keys, background tasks and application tokens now, then exit.",
         discussion: """
             Payloads expire after their message's payloadRetentionPeriod (the message itself stays, without \
             payload); attempts and background tasks after the attempt retention; idempotency keys when their \

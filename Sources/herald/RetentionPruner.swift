@@ -3,8 +3,8 @@ import HeraldStore
 import Logging
 import ServiceLifecycle
 
-/// Deletes expired payloads, attempts, idempotency keys and background tasks in the background: every
-/// ``Configuration/interval`` it prunes in batches of ``Configuration/batchSize`` rows of each kind, pausing between
+/// Deletes expired payloads, attempts, idempotency keys, background tasks and application tokens in the background:
+/// every ``Configuration/interval`` it prunes in batches of ``Configuration/batchSize`` rows of each kind, pausing between
 /// batches so ingest and delivery keep the writer, until nothing expired is left. A store error is logged and retried at the next round; graceful
 /// shutdown stops it.
 struct RetentionPruner: Service, CustomStringConvertible {

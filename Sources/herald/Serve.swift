@@ -74,7 +74,11 @@ struct Serve: AsyncParsableCommand {
             ? DeliveryScheduler(store: store, configuration: delivery, logger: logger, metrics: metrics) : nil
         let router = HeraldRouter.make(
             store: store,
-            configuration: APIConfiguration(maximumBodyBytes: settings.server.maximumBodyBytes, adminToken: adminToken),
+            configuration: APIConfiguration(
+                maximumBodyBytes: settings.server.maximumBodyBytes,
+                adminToken: adminToken,
+                appPortalURL: settings.server.appPortalURL
+            ),
             delivery: scheduler,
             events: OperationalEvents(store: store, application: delivery.operationalApplication, logger: logger),
             engine: scheduler,

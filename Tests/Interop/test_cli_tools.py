@@ -303,11 +303,26 @@ def test_token_list_and_revoke_and_the_api_refuses_a_revoked_token(
     assert unknown.stderr.strip().count("\n") == 0 and "tok_doesnotexist" in unknown.stderr, unknown.stderr
 
     relisted = run_herald("token", "list", "--data-dir", str(data)).stdout
-    assert re.search(rf"^{token_id}\s+ci-bot\s+\S+\s+revoked \d{{4}}-", relisted, re.M), relisted
+    assert re.search(rf"^{token_id}\s+ci-bot\s+\S+\s+all\s+revoked \d{{4}}-", relisted, re.M), relisted
     # The running server forgets its cached answer within about 10 seconds.
     eventually(lambda: as_ci.call("GET", "/api/v1/app")[0], lambda s: s == 401, "the revoked token to get 401",
                timeout=20)
     assert server.info.call("GET", "/api/v1/app")[0] == 200, "the admin token stopped working"
+
+    # A token for one application: it reads that application and nothing else.
+    assert server.info.call("POST", "/api/v1/app", {"name": "Acme", "uid": "acme"})[0] == 201
+    scoped = run_herald("token", "create", "--name", "acme-portal", "--app", "acme", "--capabilities", "ViewBase",
+                        "--expires-in", "1h", "--data-dir", str(data))
+    assert scoped.returncode == 0, scoped.stderr
+    as_acme = server.info._replace(token=scoped.stdout.strip())
+    assert as_acme.call("GET", "/api/v1/app/acme")[0] == 200
+    assert as_acme.call("GET", "/api/v1/app")[0] == 403
+    assert as_acme.call("POST", "/api/v1/app/acme/endpoint", {"url": "https://example.com/h"})[0] == 403
+    row = next(line for line in run_herald("token", "list", "--data-dir", str(data)).stdout.splitlines()
+               if "acme-portal" in line)
+    assert re.search(r"\sapp_\w+ ViewBase\s+live until \d{4}-", row), row
+    unknown_app = run_herald("token", "create", "--app", "nobody", "--data-dir", str(data))
+    assert unknown_app.returncode == 1 and "nobody" in unknown_app.stderr, unknown_app
 
 
 # --- herald serve: the token of the first start ----------------------------------------------------

@@ -118,6 +118,16 @@ import Testing
                 == "cannot read config file /nonexistent/herald.toml")
     }
 
+    @Test func appPortalURLIsAnHTTPURLWithoutAFragment() throws {
+        #expect(try HeraldConfiguration(SettingValues(flags: [:], environment: [:])).server.appPortalURL == nil)
+        let good = try SettingValues(flags: [:], environment: ["HERALD_APP_PORTAL_URL": "https://example.com/portal"])
+        #expect(try HeraldConfiguration(good).server.appPortalURL == "https://example.com/portal")
+        for bad in ["portal", "ftp://example.com/", "https://example.com/#key", "https:///path"] {
+            let error = failure { _ = try HeraldConfiguration(SettingValues(flags: ["app-portal-url": bad], environment: [:])) }
+            #expect(error?.hasPrefix("--app-portal-url: must be an http or https URL") == true, "\(bad): \(error ?? "no error")")
+        }
+    }
+
     @Test func idleTimeoutDefaultsToAMinuteAndMustBePositive() throws {
         #expect(try HeraldConfiguration(SettingValues(flags: [:], environment: [:])).server.idleTimeout == 60)
         let values = try SettingValues(flags: [:], environment: ["HERALD_IDLE_TIMEOUT": "90s"])

@@ -32,6 +32,37 @@ import Testing
         }
     }
 
+    @Test func anApplicationTokenIsListedWithItsScopeAndExpiry() async throws {
+        try await withDataDirectory { options in
+            let store = try options.openStore()
+            let app = try await store.insertApplication(
+                Application(
+                    id: "app_1", uid: "acme", name: "Acme", throttleRate: nil, metadata: [:], createdAt: Date(),
+                    updatedAt: Date()))
+            let scope = ApplicationTokenScope(
+                application: try await TokenIssuer.applicationID("acme", store: store),
+                capabilities: try TokenIssuer.capabilities("CreateAttempts, ViewEndpointSecret"))
+            let token = try await TokenIssuer.issue(name: "tenant", store: store, scope: scope, lifetime: 3600)
+            let stored = try #require(try await store.token(hash: APITokenSecret.hash(token)))
+            #expect(
+                stored.scope == ApplicationTokenScope(application: app.id, capabilities: [.createAttempts, .viewEndpointSecret]))
+            _ = try await TokenIssuer.issue(name: "ci", store: store)
+
+            let now = Date()
+            let lines = TokenIssuer.table(try await store.tokens(), now: now).split(separator: "\n").map(String.init)
+            #expect(lines[0].contains("SCOPE"))
+            #expect(lines[1].contains("app_1 ViewBase,ViewEndpointSecret,CreateAttempts") && lines[1].contains("live until 20"))
+            #expect(lines[2].contains(" all ") && lines[2].hasSuffix("live"))
+            let later = TokenIssuer.table(try await store.tokens(), now: now.addingTimeInterval(7200))
+            #expect(later.split(separator: "\n")[1].contains("expired 20"))
+            #expect(try await store.tokenCount() == 1)
+
+            await #expect(throws: CommandFailure.self) { _ = try await TokenIssuer.applicationID("nobody", store: store) }
+            #expect(throws: CommandFailure.self) { _ = try TokenIssuer.capabilities("ViewBase,Everything") }
+            #expect(try TokenIssuer.capabilities(nil) == Set(ApplicationTokenScope.Capability.allCases))
+        }
+    }
+
     @Test func revokingSaysWhatHappenedAndIsIdempotent() async throws {
         try await withDataDirectory { options in
             let store = try options.openStore()

@@ -1,11 +1,15 @@
 import Foundation
 import HTTPTypes
+import HeraldCore
+import HeraldStore
 import Hummingbird
 
 /// Requires `Authorization: Bearer <token>` on every route but the health checks (readiness and liveness).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = HeraldRequestContext
     let authenticator: TokenAuthenticator
+    /// Resolves an application's uid in the path of an application token's request.
+    let store: any Store
     static let publicPaths: Set<String> = [
         "/api/v1/health", "/api/v1/health/", "/api/v1/health/live", "/api/v1/health/live/",
     ]
@@ -22,12 +26,35 @@ struct AuthMiddleware: RouterMiddleware {
         guard let token = Self.bearerToken(header) else {
             throw APIError.unauthorized("Authorization header must be 'Bearer <token>'")
         }
-        guard let tokenID = try await authenticator.authenticate(token) else {
+        guard let authenticated = try await authenticator.authenticate(token) else {
             throw APIError.unauthorized("Invalid token")
         }
+        if let scope = authenticated.scope { try await authorize(request, scope) }
         var context = context
-        context.tokenID = tokenID
+        context.tokenID = authenticated.id
+        context.tokenScope = authenticated.scope
         return try await next(request, context)
+    }
+
+    /// Refuses (403) what an application token may not do: another application, a route outside its own, or one
+    /// its capabilities do not cover. Whether another application exists is not revealed.
+    private func authorize(_ request: Request, _ scope: ApplicationTokenScope) async throws {
+        guard case .allowed(let application, let capability) = ApplicationTokenAccess.rule(request.method, request.uri.path)
+        else { throw APIError.forbidden("This application token cannot use \(request.method) \(request.uri.path)") }
+        guard scope.allows(capability) else {
+            throw APIError.forbidden("This application token lacks the \(capability.rawValue) capability")
+        }
+        guard let application, application != scope.application else { return }
+        // The path may name the application by its uid.
+        let resolved: HeraldCore.Application?
+        do {
+            resolved = try await store.application(application)
+        } catch let error as HeraldError where error.isNotFound {
+            resolved = nil
+        }
+        guard resolved?.id == scope.application else {
+            throw APIError.forbidden("This application token is limited to application \(scope.application)")
+        }
     }
 
     /// The request's Authorization header value; nil when it is missing, "" when it is sent more than once (which

@@ -4,6 +4,18 @@ import HeraldCore
 import HeraldStore
 import Synchronization
 
+/// A token that authenticated a request.
+struct AuthenticatedToken: Sendable, Hashable {
+    /// The token's id (`admin` for `HERALD_ADMIN_TOKEN`).
+    var id: String
+    /// The application it is limited to, with its capabilities; nil for full access.
+    var scope: ApplicationTokenScope?
+    /// When it stops working; nil for never.
+    var expiresAt: Date?
+
+    static let admin = AuthenticatedToken(id: "admin", scope: nil, expiresAt: nil)
+}
+
 /// Checks bearer tokens against their stored hashes, remembering recent answers for a short while so that a
 /// busy client does not cost a database read per request.
 final class TokenAuthenticator: Sendable {
@@ -12,7 +24,7 @@ final class TokenAuthenticator: Sendable {
     /// hex only when it is not the admin token.
     private let adminTokenDigest: SHA256.Digest?
     private let cacheLifetime: TimeInterval
-    private let cache = Mutex<[String: (tokenID: String, expiresAt: Date)]>([:])
+    private let cache = Mutex<[String: (token: AuthenticatedToken, cachedUntil: Date)]>([:])
 
     init(store: any Store, adminToken: String?, cacheLifetime: TimeInterval) {
         self.store = store
@@ -20,17 +32,26 @@ final class TokenAuthenticator: Sendable {
         self.cacheLifetime = cacheLifetime
     }
 
-    /// The id of the token, or nil when it is unknown or revoked.
-    func authenticate(_ token: String, now: Date = Date()) async throws -> String? {
+    /// The token, or nil when it is unknown, revoked or expired.
+    func authenticate(_ token: String, now: Date = Date()) async throws -> AuthenticatedToken? {
         let digest = SHA256Hex.digest(token)
-        if let adminTokenDigest, digest == adminTokenDigest { return "admin" }
+        if let adminTokenDigest, digest == adminTokenDigest { return .admin }
         let hash = SHA256Hex.hex(digest)
-        if let hit = cache.withLock({ $0[hash] }), hit.expiresAt > now { return hit.tokenID }
-        guard let stored = try await store.token(hash: hash) else { return nil }
+        if let hit = cache.withLock({ $0[hash] }), hit.cachedUntil > now {
+            return hit.token.expiresAt.map { now < $0 } ?? true ? hit.token : nil
+        }
+        guard let stored = try await store.token(hash: hash), stored.isLive(at: now) else { return nil }
+        let authenticated = AuthenticatedToken(id: stored.id, scope: stored.scope, expiresAt: stored.expiresAt)
         cache.withLock { entries in
             if entries.count > 10_000 { entries.removeAll() }
-            entries[hash] = (stored.id, now.addingTimeInterval(cacheLifetime))
+            entries[hash] = (authenticated, now.addingTimeInterval(cacheLifetime))
         }
-        return stored.id
+        return authenticated
+    }
+
+    /// Drops what this process remembers of the tokens `matching` selects, after they were revoked or expired, so
+    /// that the change holds here at once rather than when the cache lapses.
+    func forget(where matching: (AuthenticatedToken) -> Bool) {
+        cache.withLock { entries in entries = entries.filter { !matching($0.value.token) } }
     }
 }

@@ -26,6 +26,22 @@ struct ApplicationIn: Decodable, Sendable {
             updatedAt: now
         )
     }
+
+    /// The application a request creates, as a member `application` of its body, when its path names (as `key`)
+    /// an application that does not exist: with `key` as its uid. Errors name `body.application.…`.
+    func makeApplication(pathKey key: String, now: Date) throws -> Application {
+        do {
+            try validate()
+            let uid = uid ?? key
+            guard uid == key else {
+                throw ValidationError(["body", "uid"], "Must be the application's id or uid from the path")
+            }
+            try Validate.identifier(uid, ["uid"])
+            return makeApplication(uid: uid, now: now)
+        } catch let error as ValidationError {
+            throw error.nested(under: "application")
+        }
+    }
 }
 
 /// Svix's `ApplicationPatch`.

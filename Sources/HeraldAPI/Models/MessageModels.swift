@@ -63,18 +63,7 @@ struct MessageIn: Decodable, Sendable {
     /// The application to create for a message sent to `key` (an id or uid that names no application yet): the one
     /// the body describes, with `key` as its uid. Nil when the body describes none.
     func applicationToCreate(key: String, now: Date) throws -> Application? {
-        guard let application else { return nil }
-        do {
-            try application.validate()
-            let uid = application.uid ?? key
-            guard uid == key else {
-                throw ValidationError(["body", "uid"], "Must be the application's id or uid from the path")
-            }
-            try Validate.identifier(uid, ["uid"])
-            return application.makeApplication(uid: uid, now: now)
-        } catch let error as ValidationError {
-            throw error.nested(under: "application")
-        }
+        try application?.makeApplication(pathKey: key, now: now)
     }
 
     /// How far ahead `deliverAt` may be (as with Svix).

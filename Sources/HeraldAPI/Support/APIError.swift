@@ -18,6 +18,9 @@ public struct APIError: Error, Sendable, Hashable {
     public static func unauthorized(_ detail: String) -> APIError {
         APIError(status: .unauthorized, code: "authentication_failed", detail: detail)
     }
+    public static func forbidden(_ detail: String) -> APIError {
+        APIError(status: .forbidden, code: "forbidden", detail: detail)
+    }
     public static func notFound(_ detail: String) -> APIError {
         APIError(status: .notFound, code: "not_found", detail: detail)
     }

@@ -14,6 +14,8 @@ struct HeraldConfiguration: Sendable {
         /// Seconds a connection may stay silent, between requests or within one, before it is closed.
         var idleTimeout: TimeInterval = 60
         var adminToken: String?
+        /// Where the links of app-portal-access point (``Setting/appPortalURL``).
+        var appPortalURL: String?
     }
 
     /// Log lines: how many and in which form.
@@ -46,6 +48,12 @@ struct HeraldConfiguration: Sendable {
         if let bytes = try values.integer(.maxBodyBytes, in: 1...Int.max) { server.maximumBodyBytes = bytes }
         if let seconds = try values.duration(.idleTimeout, positive: true) { server.idleTimeout = seconds }
         server.adminToken = values.string(.adminToken)
+        server.appPortalURL = try values.parse(.appPortalURL) { text in
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased()), url.host != nil,
+                url.fragment == nil
+            else { throw CommandFailure("must be an http or https URL without a #fragment, got '\(text)'") }
+            return text
+        }
         if let enabled = try values.toggle(.delivery) { deliveryEnabled = enabled }
         delivery = try DeliveryConfiguration(values)
         if let level = try values.choice(.logLevel, Logger.Level.allCases.map(\.rawValue)) {

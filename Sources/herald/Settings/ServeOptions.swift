@@ -13,6 +13,8 @@ struct ServeOptions: ParsableArguments {
         name: .customLong("admin-token"),
         help: ArgumentHelp(Setting.adminToken.help + " Prefer the environment: flags show in the process list."))
     var adminToken: String?
+    @Option(name: .customLong("app-portal-url"), help: ArgumentHelp(Setting.appPortalURL.help))
+    var appPortalURL: String?
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(Setting.delivery.help)) var delivery: Bool?
     @Option(name: .customLong("retry-schedule"), help: ArgumentHelp(Setting.retrySchedule.help))
     var retrySchedule: String?
@@ -49,6 +51,7 @@ struct ServeOptions: ParsableArguments {
     var flagValues: [String: String] {
         let pairs: [(Setting, String?)] = [
             (.host, host), (.port, port), (.maxBodyBytes, maxBodyBytes), (.idleTimeout, idleTimeout), (.adminToken, adminToken),
+            (.appPortalURL, appPortalURL),
             (.delivery, delivery.map { $0 ? "on" : "off" }), (.retrySchedule, retrySchedule),
             (.requestTimeout, requestTimeout), (.endpointConcurrency, endpointConcurrency),
             (.globalConcurrency, globalConcurrency), (.circuitFailures, circuitFailures),

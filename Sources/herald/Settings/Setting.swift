@@ -35,6 +35,9 @@ extension Setting {
     static let adminToken = Setting(
         key: "admin-token", defaultValue: "unset", summary: "a bearer token with full access that is never stored",
         isSecret: true)
+    static let appPortalURL = Setting(
+        key: "app-portal-url", defaultValue: "unset",
+        summary: "http(s) URL of your page for an application's receivers: app-portal-access links point there with #key=<token>")
 
     // MARK: Store
     static let dataDir = Setting(
@@ -101,7 +104,8 @@ extension Setting {
 
     /// Every setting, in the order of the reference.
     static let all: [Setting] = [
-        config, host, port, maxBodyBytes, idleTimeout, adminToken, dataDir, databaseURL, mainKey, delivery, retrySchedule,
+        config, host, port, maxBodyBytes, idleTimeout, adminToken, appPortalURL, dataDir, databaseURL, mainKey, delivery,
+        retrySchedule,
         requestTimeout, endpointConcurrency, globalConcurrency, circuitFailures, circuitCooldown, disableAfter,
         pollInterval, leaseDuration, signatureHeaders, allowedNetworks, operationalApp, attemptRetention, pruneInterval, logLevel,
         logFormat,
