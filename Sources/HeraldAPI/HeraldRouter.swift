@@ -37,6 +37,10 @@ public enum HeraldRouter {
         MetricsRoutes(registry: prometheus).register(on: router)
         ApplicationRoutes(store: store, configuration: configuration).register(on: router)
         EndpointRoutes(store: store, configuration: configuration, events: events).register(on: router)
+        EndpointRoutes(
+            store: store, configuration: configuration, events: events,
+            owner: .operational(configuration.operationalApplication)
+        ).register(on: router)
         DeliveryRoutes(store: store, delivery: delivery, configuration: configuration).register(on: router)
         EventTypeRoutes(store: store, configuration: configuration).register(on: router)
         MessageRoutes(store: store, configuration: configuration, metrics: apiMetrics).register(on: router)

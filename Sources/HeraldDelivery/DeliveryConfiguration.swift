@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldStore
 
 /// Settings of the delivery engine. Defaults are the documented ones.
 public struct DeliveryConfiguration: Sendable {
@@ -33,7 +34,7 @@ public struct DeliveryConfiguration: Sendable {
     /// backlog to one endpoint drains at the endpoint's pace, not the poll interval's.
     public var laneCapacity = 1024
     /// Where operational events go (`HERALD_OPERATIONAL_APP`, an application id or uid); nil turns them off.
-    public var operationalApplication: String?
+    public var operationalApplication: String? = OperationalEvents.defaultApplication
     /// The networks deliveries may reach despite the address guard (`HERALD_ALLOWED_NETWORKS`).
     public var addressPolicy = AddressPolicy()
     /// This process's name in lease records. Keep it across restarts (`herald serve` stores it in the data

@@ -96,10 +96,13 @@ public struct OperationalEvent: Sendable {
     public static func attemptRecovered(_ value: Attempt) -> OperationalEvent { attempt("message.attempt.recovered", value) }
 }
 
-/// Publishes operational events into the application named by `HERALD_OPERATIONAL_APP`.
+/// Publishes operational events into the application named by `HERALD_OPERATIONAL_APP`, when it exists.
 public final class OperationalEvents: Sendable {
     /// `message.attempt.failing` goes out when this attempt fails; `recovered` when a later one succeeds.
     public static let failingAfterAttempts = 4
+    /// The operational application's uid unless `HERALD_OPERATIONAL_APP` names another. Nothing is published
+    /// until an application has it: creating an operational webhook endpoint creates it.
+    public static let defaultApplication = "herald-operational"
 
     private let store: any Store
     private let application: String?
@@ -115,7 +118,7 @@ public final class OperationalEvents: Sendable {
     public func publish(_ events: [OperationalEvent]) async {
         guard let application, !events.isEmpty else { return }
         do {
-            let operationalID = try await operationalApplicationID(application)
+            guard let operationalID = try await operationalApplicationID(application) else { return }
             for event in events where event.applicationID != operationalID {
                 _ = try await store.createMessage(
                     application: operationalID,
@@ -129,9 +132,15 @@ public final class OperationalEvents: Sendable {
         }
     }
 
-    private func operationalApplicationID(_ application: String) async throws -> String {
+    /// The operational application's id; nil while no application has that id or uid (no one subscribes then).
+    private func operationalApplicationID(_ application: String) async throws -> String? {
         if let id = resolvedID.withLock({ $0 }) { return id }
-        let id = try await store.application(application).id
+        let id: String
+        do {
+            id = try await store.application(application).id
+        } catch let error as HeraldError where error.isNotFound {
+            return nil
+        }
         resolvedID.withLock { $0 = id }
         return id
     }

@@ -77,7 +77,8 @@ struct Serve: AsyncParsableCommand {
             configuration: APIConfiguration(
                 maximumBodyBytes: settings.server.maximumBodyBytes,
                 adminToken: adminToken,
-                appPortalURL: settings.server.appPortalURL
+                appPortalURL: settings.server.appPortalURL,
+                operationalApplication: delivery.operationalApplication ?? OperationalEvents.defaultApplication
             ),
             delivery: scheduler,
             events: OperationalEvents(store: store, application: delivery.operationalApplication, logger: logger),

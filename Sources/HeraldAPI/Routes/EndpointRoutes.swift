@@ -4,59 +4,71 @@ import HeraldStore
 import Hummingbird
 import WebhookSignature
 
-/// `/api/v1/app/{app_id}/endpoint`: an application's subscribers, their secrets, headers and stats.
+/// `/api/v1/app/{app_id}/endpoint`: an application's subscribers, their secrets, headers and stats; and
+/// `/api/v1/operational-webhook/endpoint`, Svix's operational webhook endpoints: those of the operational
+/// application, which receives Herald's operational events.
 struct EndpointRoutes {
+    /// Whose endpoints the routes serve.
+    enum Owner: Sendable {
+        /// The application named in the path.
+        case application
+        /// The operational application (id or uid), created with that uid on first use.
+        case operational(String)
+    }
+
     let store: any Store
     let configuration: APIConfiguration
     let events: OperationalEvents?
-    static let path = "/api/v1/app/{app_id}/endpoint"
-    static let item = path + "/{endpoint_id}"
+    var owner = Owner.application
+
+    var path: String {
+        switch owner {
+        case .application: "/api/v1/app/{app_id}/endpoint"
+        case .operational: "/api/v1/operational-webhook/endpoint"
+        }
+    }
+    var item: String { path + "/{endpoint_id}" }
 
     func register(on router: Router<HeraldRequestContext>) {
-        router.get(.init(Self.path)) { request, context in
+        router.get(.init(path)) { request, context in
             let page = try await store.endpoints(
-                application: request.pathParameter("app_id", context),
+                application: application(request, context),
                 Query(request).page(defaultOrder: .ascending)
             )
             return try JSONCoding.listResponse(page) { try JSONCoding.encode(EndpointOut($0)) }
         }
-        router.post(.init(Self.path)) { request, context in
+        router.post(.init(path)) { request, context in
             let input = try await decode(EndpointIn.self, request, context)
             try input.validate()
             let secret = try input.secret.map { try Validate.secret($0, ["secret"]) } ?? WebhookSecret.generateHMAC()
             let endpoint = try await store.insertEndpoint(
-                makeEndpoint(input, secret: secret, application: request.pathParameter("app_id", context))
+                makeEndpoint(input, secret: secret, application: application(request, context))
             )
             await events?.publish([.endpoint("endpoint.created", endpoint)])
             return try JSONCoding.response(EndpointOut(endpoint), status: .created)
         }
-        router.get(.init(Self.item)) { request, context in
+        router.get(.init(item)) { request, context in
             try JSONCoding.response(EndpointOut(try await endpoint(request, context)))
         }
-        router.put(.init(Self.item)) { request, context in
+        router.put(.init(item)) { request, context in
             try await upsert(request, context)
         }
-        router.patch(.init(Self.item)) { request, context in
-            let patch = try await decode(EndpointPatch.self, request, context)
-            try patch.validate()
-            let now = Date()
-            let endpoint = try await update(request, context) {
-                patch.apply(to: &$0)
-                $0.updatedAt = now
-            }
-            await events?.publish([.endpoint("endpoint.updated", endpoint)])
-            return try JSONCoding.response(EndpointOut(endpoint))
-        }
-        router.delete(.init(Self.item)) { request, context in
+        router.delete(.init(item)) { request, context in
             let endpoint = try await endpoint(request, context)
             try await store.deleteEndpoint(application: endpoint.applicationID, endpoint.id)
             await events?.publish([.endpoint("endpoint.deleted", endpoint)])
             return JSONCoding.noContent()
         }
-        router.get(.init(Self.item + "/secret")) { request, context in
+        registerSecretAndHeaders(on: router)
+        if case .application = owner { registerApplicationOnly(on: router) }
+    }
+
+    /// Secret and headers: the same for both owners.
+    private func registerSecretAndHeaders(on router: Router<HeraldRequestContext>) {
+        router.get(.init(item + "/secret")) { request, context in
             try JSONCoding.response(EndpointSecretOut(key: try await endpoint(request, context).secrets.current))
         }
-        router.post(.init(Self.item + "/secret/rotate")) { request, context in
+        router.post(.init(item + "/secret/rotate")) { request, context in
             let bytes = try await JSONCoding.body(request, limit: configuration.maximumBodyBytes)
             let input = bytes.isEmpty ? EndpointSecretRotateIn() : try JSONCoding.decode(EndpointSecretRotateIn.self, from: bytes)
             try input.validate()
@@ -69,7 +81,7 @@ struct EndpointRoutes {
             }
             return try JSONCoding.response(EndpointSecretOut(key: key.encoded))
         }
-        router.get(.init(Self.item + "/headers")) { request, context in
+        router.get(.init(item + "/headers")) { request, context in
             let headers = try await endpoint(request, context).headers
             // Credentials go out with deliveries but are never read back: they are listed by name only.
             return try JSONCoding.response(
@@ -79,7 +91,7 @@ struct EndpointRoutes {
                 )
             )
         }
-        router.put(.init(Self.item + "/headers")) { request, context in
+        router.put(.init(item + "/headers")) { request, context in
             let input = try await decode(EndpointHeadersIn.self, request, context)
             try Validate.headers(input.headers)
             let now = Date()
@@ -89,7 +101,22 @@ struct EndpointRoutes {
             }
             return JSONCoding.noContent()
         }
-        router.patch(.init(Self.item + "/headers")) { request, context in
+    }
+
+    /// Patches and stats: Svix has them for applications' endpoints only.
+    private func registerApplicationOnly(on router: Router<HeraldRequestContext>) {
+        router.patch(.init(item)) { request, context in
+            let patch = try await decode(EndpointPatch.self, request, context)
+            try patch.validate()
+            let now = Date()
+            let endpoint = try await update(request, context) {
+                patch.apply(to: &$0)
+                $0.updatedAt = now
+            }
+            await events?.publish([.endpoint("endpoint.updated", endpoint)])
+            return try JSONCoding.response(EndpointOut(endpoint))
+        }
+        router.patch(.init(item + "/headers")) { request, context in
             let input = try await decode(EndpointHeadersIn.self, request, context)
             try Validate.headers(input.headers)
             let now = Date()
@@ -102,17 +129,17 @@ struct EndpointRoutes {
             }
             return JSONCoding.noContent()
         }
-        router.get(.init(Self.item + "/stats")) { request, context in
+        router.get(.init(item + "/stats")) { request, context in
             let query = try Query(request)
             let stats = try await store.endpointStats(
-                application: request.pathParameter("app_id", context),
+                application: application(request, context),
                 endpoint: request.pathParameter("endpoint_id", context),
                 since: query.date("since"),
                 until: query.date("until")
             )
             return try JSONCoding.response(EndpointStatsOut(stats))
         }
-        router.get(.init(Self.item + "/attempt-stats")) { request, context in
+        router.get(.init(item + "/attempt-stats")) { request, context in
             let query = try Query(request)
             // As Svix's: the window is widened to whole hours.
             let hour: TimeInterval = 3600
@@ -123,7 +150,7 @@ struct EndpointRoutes {
                 Date(timeIntervalSince1970: ($0.timeIntervalSince1970 / hour).rounded(.up) * hour)
             }
             let stats = try await store.attemptStats(
-                application: request.pathParameter("app_id", context),
+                application: application(request, context),
                 endpoint: request.pathParameter("endpoint_id", context),
                 since: since,
                 until: until
@@ -169,7 +196,7 @@ struct EndpointRoutes {
             return try JSONCoding.response(EndpointOut(endpoint))
         } catch let error as HeraldError where error.isNotFound && error.detail.hasPrefix("Endpoint") {
             let key = try request.pathParameter("endpoint_id", context)
-            var endpoint = makeEndpoint(input, secret: .generateHMAC(), application: try request.pathParameter("app_id", context))
+            var endpoint = makeEndpoint(input, secret: .generateHMAC(), application: try await application(request, context))
             endpoint.uid = input.uid ?? key
             try Validate.identifier(endpoint.uid ?? "", ["uid"])
             let created = try await store.insertEndpoint(endpoint)
@@ -178,9 +205,19 @@ struct EndpointRoutes {
         }
     }
 
+    /// The id or uid of the application whose endpoints the request is about.
+    private func application(_ request: Request, _ context: HeraldRequestContext) async throws -> String {
+        switch owner {
+        case .application:
+            return try request.pathParameter("app_id", context)
+        case .operational(let key):
+            return try await OperationalApplication.id(key, store: store)
+        }
+    }
+
     private func endpoint(_ request: Request, _ context: HeraldRequestContext) async throws -> Endpoint {
         try await store.endpoint(
-            application: request.pathParameter("app_id", context),
+            application: application(request, context),
             request.pathParameter("endpoint_id", context)
         )
     }
@@ -191,7 +228,7 @@ struct EndpointRoutes {
         _ change: @escaping @Sendable (inout Endpoint) throws -> Void
     ) async throws -> Endpoint {
         try await store.updateEndpoint(
-            application: request.pathParameter("app_id", context),
+            application: application(request, context),
             request.pathParameter("endpoint_id", context),
             change
         )

@@ -110,6 +110,6 @@ extension DeliveryConfiguration {
         if let policy = try values.parse(.allowedNetworks, { try AddressPolicy(parsingAllowedNetworks: $0) }) {
             addressPolicy = policy
         }
-        operationalApplication = values.string(.operationalApp)
+        if let application = values.string(.operationalApp) { operationalApplication = application }
     }
 }

@@ -86,8 +86,8 @@ extension Setting {
             "how long deliveries and endpoints an instance took stay its own unless renewed (at least 3 poll intervals); after a crash others take them over then"
     )
     static let operationalApp = Setting(
-        key: "operational-app", defaultValue: "unset",
-        summary: "application (id or uid) that receives Herald's operational events")
+        key: "operational-app", defaultValue: "herald-operational",
+        summary: "application (id or uid) that receives Herald's operational events; operational-webhook endpoints are its")
 
     // MARK: Retention
     static let attemptRetention = Setting(
