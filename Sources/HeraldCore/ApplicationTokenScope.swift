@@ -31,11 +31,23 @@ public struct ApplicationTokenScope: Sendable, Hashable {
     public var capabilities: Set<Capability>
     /// The caller's session, so that "expire all" can end the tokens of some sessions only.
     public var sessionID: String?
+    /// The feature flags the token has: it sees the event types that carry none or one of these.
+    public var featureFlags: Set<String>
 
-    public init(application: String, capabilities: Set<Capability>, sessionID: String? = nil) {
+    public init(
+        application: String, capabilities: Set<Capability>, sessionID: String? = nil, featureFlags: Set<String> = []
+    ) {
         self.application = application
         self.capabilities = capabilities.union([.viewBase])
         self.sessionID = sessionID
+        self.featureFlags = featureFlags
+    }
+
+    /// Whether the token sees an event type with `flags` (Svix's feature flags): one without flags always, one
+    /// with flags when the token has one of them.
+    public func sees(eventTypeFlags flags: [String]?) -> Bool {
+        guard let flags, !flags.isEmpty else { return true }
+        return flags.contains(where: featureFlags.contains)
     }
 
     /// Whether the token may do what `capability` allows. Managing an endpoint includes its secret; managing the
@@ -54,6 +66,16 @@ public struct ApplicationTokenScope: Sendable, Hashable {
     /// The capabilities as stored: their names, comma-separated, in declaration order.
     public var storedCapabilities: String {
         capabilities.sorted().map(\.rawValue).joined(separator: ",")
+    }
+
+    /// The feature flags as stored: comma-separated and sorted; nil when there are none.
+    public var storedFeatureFlags: String? {
+        featureFlags.isEmpty ? nil : featureFlags.sorted().joined(separator: ",")
+    }
+
+    /// The feature flags of ``storedFeatureFlags``.
+    public static func featureFlags(stored: String?) -> Set<String> {
+        Set((stored ?? "").split(separator: ",").map(String.init))
     }
 
     /// The capabilities of ``storedCapabilities``; names this version does not know are skipped.

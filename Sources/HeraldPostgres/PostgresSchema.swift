@@ -14,7 +14,7 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask, messageDeliverAt,
-        messageContentType, backgroundTaskCount, applicationToken,
+        messageContentType, backgroundTaskCount, applicationToken, applicationTokenFeatureFlags,
     ]
 
     static let foundation = Migration(
@@ -238,5 +238,11 @@ enum PostgresSchema {
             "CREATE INDEX api_token_by_app ON api_token (app_id) WHERE app_id IS NOT NULL",
             "CREATE INDEX api_token_by_expiry ON api_token (expires_at) WHERE expires_at IS NOT NULL",
         ]
+    )
+
+    /// The feature flags of an application token (comma-separated): which flagged event types it sees.
+    static let applicationTokenFeatureFlags = Migration(
+        name: "v10-application-token-feature-flags",
+        statements: ["ALTER TABLE api_token ADD COLUMN feature_flags TEXT"]
     )
 }

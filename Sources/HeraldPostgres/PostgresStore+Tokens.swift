@@ -10,11 +10,11 @@ extension PostgresStore {
                 try await connection.rows(
                     """
                     INSERT INTO api_token (id, name, hash, created_at, revoked_at, app_id, capabilities, session_id,
-                        expires_at)
+                        expires_at, feature_flags)
                     VALUES (\(token.id), \(token.name), \(token.hash), \(PostgresColumn.milliseconds(token.createdAt)),
                         \(token.revokedAt.map(PostgresColumn.milliseconds)), \(token.scope?.application),
                         \(token.scope?.storedCapabilities), \(token.scope?.sessionID),
-                        \(token.expiresAt.map(PostgresColumn.milliseconds)))
+                        \(token.expiresAt.map(PostgresColumn.milliseconds)), \(token.scope?.storedFeatureFlags))
                     """,
                     logger: logger
                 )
@@ -86,6 +86,7 @@ extension APIToken {
         let application: String? = try row.value("app_id")
         let capabilities: String? = try row.value("capabilities")
         let sessionID: String? = try row.value("session_id")
+        let featureFlags: String? = try row.value("feature_flags")
         self.init(
             id: try row.value("id"),
             name: try row.value("name"),
@@ -96,7 +97,8 @@ extension APIToken {
                 ApplicationTokenScope(
                     application: $0,
                     capabilities: ApplicationTokenScope.capabilities(stored: capabilities ?? ""),
-                    sessionID: sessionID
+                    sessionID: sessionID,
+                    featureFlags: ApplicationTokenScope.featureFlags(stored: featureFlags)
                 )
             },
             expiresAt: try row.optionalDate("expires_at")

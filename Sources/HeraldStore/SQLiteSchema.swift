@@ -194,6 +194,10 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("application-token-feature-flags") { db in
+            // The feature flags of an application token (comma-separated): which flagged event types it sees.
+            try db.execute(sql: "ALTER TABLE api_token ADD COLUMN feature_flags TEXT")
+        }
         return migrator
     }
 }

@@ -8,13 +8,13 @@ extension SQLiteStore {
             try context.db.execute(
                 sql: """
                     INSERT INTO api_token (id, name, hash, created_at, revoked_at, app_id, capabilities, session_id,
-                        expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        expires_at, feature_flags)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     token.id, token.name, token.hash, Column.milliseconds(token.createdAt),
                     Column.milliseconds(token.revokedAt), token.scope?.application, token.scope?.storedCapabilities,
-                    token.scope?.sessionID, Column.milliseconds(token.expiresAt),
+                    token.scope?.sessionID, Column.milliseconds(token.expiresAt), token.scope?.storedFeatureFlags,
                 ]
             )
         }
@@ -77,6 +77,7 @@ extension SQLiteStore {
         let expiresAt: Int64? = row["expires_at"]
         let application: String? = row["app_id"]
         let capabilities: String? = row["capabilities"]
+        let featureFlags: String? = row["feature_flags"]
         return APIToken(
             id: row["id"],
             name: row["name"],
@@ -87,7 +88,8 @@ extension SQLiteStore {
                 ApplicationTokenScope(
                     application: $0,
                     capabilities: ApplicationTokenScope.capabilities(stored: capabilities ?? ""),
-                    sessionID: row["session_id"]
+                    sessionID: row["session_id"],
+                    featureFlags: ApplicationTokenScope.featureFlags(stored: featureFlags)
                 )
             },
             expiresAt: expiresAt.map(Column.date)

@@ -109,6 +109,30 @@ import Testing
         }
     }
 
+    @Test func aTokenSeesTheEventTypesItsFeatureFlagsAllow() async throws {
+        try await TestAPI.run { api in
+            let app = try await api.createApplication(uid: "acme")
+            for (name, flags) in [("plain", "null"), ("beta.only", #"["beta"]"#), ("billing.only", #"["billing","ops"]"#)] {
+                let created = try await api.post(
+                    "/api/v1/event-type", #"{"name":"\#(name)","description":"d","featureFlags":\#(flags)}"#)
+                try #require(created.status == .created, "body: \(created.text)")
+            }
+            let unflagged = try await Self.issue(api, app: app)
+            let beta = try await Self.issue(api, app: app, #"{"featureFlags":["beta"]}"#)
+            let names = { (token: String) in
+                try await api.request(.get, "/api/v1/event-type", token: token).data.compactMap { $0["name"]?.string }
+            }
+            #expect(try await names(unflagged) == ["plain"])
+            #expect(try await names(beta) == ["beta.only", "plain"])
+            #expect(try await api.get("/api/v1/event-type").data.count == 3)
+            #expect(try await api.request(.get, "/api/v1/event-type/beta.only", token: beta).status == .ok)
+            expectError(
+                try await api.request(.get, "/api/v1/event-type/beta.only", token: unflagged), .notFound, code: "not_found")
+            expectError(
+                try await api.request(.get, "/api/v1/event-type/billing.only", token: beta), .notFound, code: "not_found")
+        }
+    }
+
     @Test func logoutEndsTheTokenAndExpireAllEndsAnApplicationsTokensBySession() async throws {
         try await TestAPI.run { api in
             let app = try await api.createApplication(uid: "acme")

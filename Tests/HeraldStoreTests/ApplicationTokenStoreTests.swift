@@ -19,13 +19,15 @@ import Testing
     func aTokensScopeAndExpiryAreReadBackAndOnlyFullAccessTokensAreCounted(_ kind: StoreKind) async throws {
         try await withStore(kind) { store, _ in
             let app = try await store.insertApplication(makeApplication(uid: "acme"))
-            let scoped = Self.token("tok_app", app.id, session: "s-1", capabilities: [.manageEndpoint, .createAttempts])
+            var scoped = Self.token("tok_app", app.id, session: "s-1", capabilities: [.manageEndpoint, .createAttempts])
+            scoped.scope?.featureFlags = ["beta", "billing"]
             try await store.insertToken(scoped)
 
             let read = try #require(try await store.token(hash: scoped.hash))
             #expect(read == scoped)
             #expect(read.scope?.capabilities == [.viewBase, .manageEndpoint, .createAttempts])
             #expect(read.scope?.sessionID == "s-1")
+            #expect(read.scope?.featureFlags == ["beta", "billing"])
             #expect(read.isLive(at: fixedNow.addingTimeInterval(3599)))
             #expect(!read.isLive(at: fixedNow.addingTimeInterval(3600)))
             #expect(try await store.tokenCount() == 0)

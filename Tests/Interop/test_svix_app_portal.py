@@ -43,6 +43,7 @@ def expect_status(status: int, fn: Callable[[], object]) -> HttpError:
 def test_an_application_token_reads_its_application_and_is_refused_elsewhere(herald: Herald) -> None:
     admin = client(herald, herald.token)
     admin.event_type.create(EventTypeIn(name="invoice.paid", description="paid"))
+    admin.event_type.create(EventTypeIn(name="invoice.beta", description="beta", feature_flags=["beta"]))
     app = admin.application.create(ApplicationIn(name="Tenant", uid="tenant-1"))
     other = admin.application.create(ApplicationIn(name="Other", uid="tenant-2"))
     endpoint = admin.endpoint.create(app.id, EndpointIn(url="https://example.com/hook", event_types=["invoice.paid"]))
@@ -62,7 +63,10 @@ def test_an_application_token_reads_its_application_and_is_refused_elsewhere(her
     assert portal.application.get("tenant-1").id == app.id
     assert [e.id for e in portal.endpoint.list("tenant-1").data] == [endpoint.id]
     assert [m.id for m in portal.message.list(app.id).data] == [message.id]
+    # Without the beta flag the token does not see the flagged event type.
     assert [t.name for t in portal.event_type.list().data] == ["invoice.paid"]
+    flagged = admin.authentication.app_portal_access("tenant-1", AppPortalAccessIn(feature_flags=["beta"]))
+    assert [t.name for t in client(herald, flagged.token).event_type.list().data] == ["invoice.beta", "invoice.paid"]
     portal.message_attempt.list_by_msg(app.id, message.id)
 
     for call in (

@@ -9,8 +9,7 @@ struct AppPortalAccessIn: Decodable, Sendable {
     var readOnly: Bool?
     /// Capability names (Svix's `AppPortalCapability`); none means all of them.
     var capabilities: [String]?
-    /// Svix's feature flags show event types that carry one of them. Herald's event types carry none, so every
-    /// event type is visible whatever the token's flags; they are checked and accepted for Svix clients.
+    /// The token sees the event types that carry no feature flag or one of these.
     var featureFlags: [String]?
     /// Lifetime in seconds.
     var expiry: Int?
@@ -37,7 +36,8 @@ struct AppPortalAccessIn: Decodable, Sendable {
                 })
         }
         if readOnly == true { granted.formIntersection([.viewBase, .viewEndpointSecret]) }
-        return ApplicationTokenScope(application: application, capabilities: granted, sessionID: sessionId)
+        return ApplicationTokenScope(
+            application: application, capabilities: granted, sessionID: sessionId, featureFlags: Set(featureFlags ?? []))
     }
 
     /// When the token stops working, from `now`.

@@ -9,13 +9,15 @@ struct EventTypeRoutes {
     let configuration: APIConfiguration
 
     func register(on router: Router<HeraldRequestContext>) {
-        router.get("/api/v1/event-type") { request, _ in
+        router.get("/api/v1/event-type") { request, context in
             let query = try Query(request)
             let withContent = try query.bool("with_content", default: false)
-            let page = try await store.eventTypes(
+            var page = try await store.eventTypes(
                 query.page(defaultOrder: .ascending),
                 includeArchived: query.bool("include_archived", default: false)
             )
+            // An application token sees the event types its feature flags allow (a page may come out shorter).
+            if let scope = context.tokenScope { page.items = page.items.filter { scope.sees(eventTypeFlags: $0.featureFlags) } }
             return try JSONCoding.listResponse(page) { try JSONCoding.encode(EventTypeOut($0, withContent: withContent)) }
         }
         router.post("/api/v1/event-type") { request, context in
@@ -27,7 +29,11 @@ struct EventTypeRoutes {
             return try JSONCoding.response(EventTypeOut(try await store.insertEventType(eventType)), status: .created)
         }
         router.get("/api/v1/event-type/{event_type_name}") { request, context in
-            try JSONCoding.response(EventTypeOut(try await store.eventType(request.pathParameter("event_type_name", context))))
+            let eventType = try await store.eventType(request.pathParameter("event_type_name", context))
+            if let scope = context.tokenScope, !scope.sees(eventTypeFlags: eventType.featureFlags) {
+                throw HeraldError.notFound("Event type not found")
+            }
+            return try JSONCoding.response(EventTypeOut(eventType))
         }
         router.put("/api/v1/event-type/{event_type_name}") { request, context in
             let name = try request.pathParameter("event_type_name", context)
