@@ -43,6 +43,8 @@ public enum HeraldRouter {
         ).register(on: router)
         DeliveryRoutes(store: store, delivery: delivery, configuration: configuration).register(on: router)
         EventTypeRoutes(store: store, configuration: configuration).register(on: router)
+        EventTypeImportRoutes(store: store, configuration: configuration).register(on: router)
+        EnvironmentRoutes(store: store, configuration: configuration).register(on: router)
         MessageRoutes(store: store, configuration: configuration, metrics: apiMetrics).register(on: router)
         MessageBulkRoutes(store: store, configuration: configuration).register(on: router)
         AttemptRoutes(store: store).register(on: router)

@@ -45,18 +45,8 @@ struct EventTypeRoutes {
             }
             let input = try await decode(request, context)
             try input.validate(requireName: false)
-            let now = Date()
-            do {
-                let eventType = try await store.updateEventType(name) {
-                    input.apply(to: &$0)
-                    $0.updatedAt = now
-                }
-                return try JSONCoding.response(EventTypeOut(eventType))
-            } catch let error as HeraldError where error.isNotFound {
-                var eventType = EventType(name: name, description: "", createdAt: now, updatedAt: now)
-                input.apply(to: &eventType)
-                return try JSONCoding.response(EventTypeOut(try await store.insertEventType(eventType)), status: .created)
-            }
+            let (eventType, created) = try await Self.upsert(name, store: store) { input.apply(to: &$0) }
+            return try JSONCoding.response(EventTypeOut(eventType), status: created ? .created : .ok)
         }
         router.patch("/api/v1/event-type/{event_type_name}") { request, context in
             let patch = try await JSONCoding.decode(
@@ -79,6 +69,27 @@ struct EventTypeRoutes {
                 expunge: Query(request).bool("expunge", default: false)
             )
             return JSONCoding.noContent()
+        }
+    }
+
+    /// Sets the fields of the event type `name` with `change`, creating it when there is none; says which.
+    static func upsert(
+        _ name: String, store: any Store, now: Date = Date(), _ change: @escaping @Sendable (inout EventType) -> Void
+    ) async throws -> (eventType: EventType, created: Bool) {
+        do {
+            let eventType = try await store.updateEventType(name) {
+                change(&$0)
+                $0.updatedAt = now
+            }
+            return (eventType, false)
+        } catch let error as HeraldError where error.isNotFound {
+            var eventType = EventType(name: name, description: "", createdAt: now, updatedAt: now)
+            change(&eventType)
+            do {
+                return (try await store.insertEventType(eventType), true)
+            } catch let error as HeraldError where error.isConflict {
+                return (try await upsert(name, store: store, now: now, change).eventType, false)  // created meanwhile
+            }
         }
     }
 

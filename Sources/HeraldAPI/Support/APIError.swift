@@ -57,13 +57,13 @@ public struct ValidationError: Error, Sendable, Hashable {
         self.issues = [Issue(loc: location, msg: message, type: type)]
     }
 
-    /// The same issues for an object nested in the body as `field`: `["body", "name"]` becomes
-    /// `["body", field, "name"]`.
-    func nested(under field: String) -> ValidationError {
+    /// The same issues for an object nested in the body at `fields`: `["body", "name"]` becomes
+    /// `["body", fields…, "name"]`.
+    func nested(under fields: String...) -> ValidationError {
         ValidationError(
             issues.map { issue in
                 var issue = issue
-                if issue.loc.first == "body" { issue.loc.insert(field, at: 1) }
+                if issue.loc.first == "body" { issue.loc.insert(contentsOf: fields, at: 1) }
                 return issue
             })
     }
