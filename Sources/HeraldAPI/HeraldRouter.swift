@@ -50,6 +50,7 @@ public enum HeraldRouter {
         AttemptRoutes(store: store).register(on: router)
         BackgroundTaskRoutes(store: store).register(on: router)
         AuthRoutes(store: store, configuration: configuration, authenticator: authenticator).register(on: router)
+        IntegrationRoutes(store: store, configuration: configuration, authenticator: authenticator).register(on: router)
         return router
     }
 

@@ -7,6 +7,7 @@ public enum Identifier {
     public static let attemptPrefix = "atmpt_"
     public static let tokenPrefix = "tok_"
     public static let backgroundTaskPrefix = "qtask_"
+    public static let integrationPrefix = "integ_"
 
     static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
     static let encodedLength = 22

@@ -14,7 +14,7 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask, messageDeliverAt,
-        messageContentType, backgroundTaskCount, applicationToken, applicationTokenFeatureFlags,
+        messageContentType, backgroundTaskCount, applicationToken, applicationTokenFeatureFlags, integration,
     ]
 
     static let foundation = Migration(
@@ -244,5 +244,24 @@ enum PostgresSchema {
     static let applicationTokenFeatureFlags = Migration(
         name: "v10-application-token-feature-flags",
         statements: ["ALTER TABLE api_token ADD COLUMN feature_flags TEXT"]
+    )
+
+    /// Svix's integrations: a name and feature flags per application, and the API token that is the key.
+    static let integration = Migration(
+        name: "v11-integration",
+        statements: [
+            """
+            CREATE TABLE integration (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                app_id TEXT COLLATE "C" NOT NULL REFERENCES application(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                feature_flags TEXT,
+                token_id TEXT COLLATE "C",
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX integration_by_app ON integration (app_id, id)",
+        ]
     )
 }

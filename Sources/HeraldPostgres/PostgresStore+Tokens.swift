@@ -5,20 +5,22 @@ import PostgresNIO
 
 extension PostgresStore {
     public func insertToken(_ token: APIToken) async throws {
-        try await read { connection in
-            try await PostgresErrorCode.mappingConflicts("A token with this id already exists") {
-                try await connection.rows(
-                    """
-                    INSERT INTO api_token (id, name, hash, created_at, revoked_at, app_id, capabilities, session_id,
-                        expires_at, feature_flags)
-                    VALUES (\(token.id), \(token.name), \(token.hash), \(PostgresColumn.milliseconds(token.createdAt)),
-                        \(token.revokedAt.map(PostgresColumn.milliseconds)), \(token.scope?.application),
-                        \(token.scope?.storedCapabilities), \(token.scope?.sessionID),
-                        \(token.expiresAt.map(PostgresColumn.milliseconds)), \(token.scope?.storedFeatureFlags))
-                    """,
-                    logger: logger
-                )
-            }
+        try await read { connection in try await Self.insertToken(connection, token, logger: logger) }
+    }
+
+    static func insertToken(_ connection: PostgresConnection, _ token: APIToken, logger: Logger) async throws {
+        try await PostgresErrorCode.mappingConflicts("A token with this id already exists") {
+            try await connection.rows(
+                """
+                INSERT INTO api_token (id, name, hash, created_at, revoked_at, app_id, capabilities, session_id,
+                    expires_at, feature_flags)
+                VALUES (\(token.id), \(token.name), \(token.hash), \(PostgresColumn.milliseconds(token.createdAt)),
+                    \(token.revokedAt.map(PostgresColumn.milliseconds)), \(token.scope?.application),
+                    \(token.scope?.storedCapabilities), \(token.scope?.sessionID),
+                    \(token.expiresAt.map(PostgresColumn.milliseconds)), \(token.scope?.storedFeatureFlags))
+                """,
+                logger: logger
+            )
         }
     }
 

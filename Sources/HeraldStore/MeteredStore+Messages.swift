@@ -194,6 +194,32 @@ extension MeteredStore {
         }
     }
 
+    // MARK: Integrations
+
+    public func insertIntegration(_ integration: Integration) async throws -> Integration {
+        try await measure(.insertIntegration) { try await base.insertIntegration(integration) }
+    }
+
+    public func integrations(application: String, _ page: PageRequest) async throws -> Page<Integration> {
+        try await measure(.integrations) { try await base.integrations(application: application, page) }
+    }
+
+    public func integration(application: String, _ id: String) async throws -> Integration {
+        try await measure(.integration) { try await base.integration(application: application, id) }
+    }
+
+    public func updateIntegration(_ integration: Integration) async throws -> Integration {
+        try await measure(.updateIntegration) { try await base.updateIntegration(integration) }
+    }
+
+    public func deleteIntegration(application: String, _ id: String) async throws {
+        try await measure(.deleteIntegration) { try await base.deleteIntegration(application: application, id) }
+    }
+
+    public func rotateIntegrationKey(application: String, _ id: String, key: APIToken) async throws -> Integration {
+        try await measure(.rotateIntegrationKey) { try await base.rotateIntegrationKey(application: application, id, key: key) }
+    }
+
     // MARK: Idempotency
 
     public func claimIdempotencyKey(_ key: String, now: Date, lifetime: TimeInterval) async throws -> IdempotencyClaim {

@@ -198,6 +198,23 @@ enum SQLiteSchema {
             // The feature flags of an application token (comma-separated): which flagged event types it sees.
             try db.execute(sql: "ALTER TABLE api_token ADD COLUMN feature_flags TEXT")
         }
+        migrator.registerMigration("integration") { db in
+            // Svix's integrations: a name and feature flags per application, and the API token that is the key.
+            try db.execute(
+                sql: """
+                    CREATE TABLE integration (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        app_id TEXT NOT NULL REFERENCES application(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        feature_flags TEXT,
+                        token_id TEXT,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX integration_by_app ON integration (app_id, id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -4,20 +4,22 @@ import HeraldCore
 
 extension SQLiteStore {
     public func insertToken(_ token: APIToken) async throws {
-        try await write { context in
-            try context.db.execute(
-                sql: """
-                    INSERT INTO api_token (id, name, hash, created_at, revoked_at, app_id, capabilities, session_id,
-                        expires_at, feature_flags)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    token.id, token.name, token.hash, Column.milliseconds(token.createdAt),
-                    Column.milliseconds(token.revokedAt), token.scope?.application, token.scope?.storedCapabilities,
-                    token.scope?.sessionID, Column.milliseconds(token.expiresAt), token.scope?.storedFeatureFlags,
-                ]
-            )
-        }
+        try await write { context in try Self.insertToken(context.db, token) }
+    }
+
+    static func insertToken(_ db: Database, _ token: APIToken) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO api_token (id, name, hash, created_at, revoked_at, app_id, capabilities, session_id,
+                    expires_at, feature_flags)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                token.id, token.name, token.hash, Column.milliseconds(token.createdAt),
+                Column.milliseconds(token.revokedAt), token.scope?.application, token.scope?.storedCapabilities,
+                token.scope?.sessionID, Column.milliseconds(token.expiresAt), token.scope?.storedFeatureFlags,
+            ]
+        )
     }
 
     public func token(hash: String) async throws -> APIToken? {

@@ -160,6 +160,19 @@ public protocol Store: Sendable {
     /// application.
     func expireApplicationTokens(application: String, sessionIDs: [String]?, at: Date) async throws -> Int
 
+    // MARK: Integrations
+    func insertIntegration(_ integration: Integration) async throws -> Integration
+    /// The integrations of the application with id `application`, in id (creation) order.
+    func integrations(application: String, _ page: PageRequest) async throws -> Page<Integration>
+    /// Throws ``HeraldError/notFound(_:)`` when the application (an id) has no integration `id`.
+    func integration(application: String, _ id: String) async throws -> Integration
+    /// Stores `integration`'s name, feature flags and update time, and gives its key the new flags.
+    func updateIntegration(_ integration: Integration) async throws -> Integration
+    /// Deletes the integration and its key.
+    func deleteIntegration(application: String, _ id: String) async throws
+    /// Makes `key` (an application token) the integration's key and deletes the previous one, in one transaction.
+    func rotateIntegrationKey(application: String, _ id: String, key: APIToken) async throws -> Integration
+
     // MARK: Idempotency
     /// Claims `key` for one request; a later claim sees the first one in progress or its stored response.
     /// A claim never completed (its process died) lapses after ``idempotencyClaimTimeout``.

@@ -50,6 +50,12 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case tokens
     case revokeToken = "revoke_token"
     case expireApplicationTokens = "expire_application_tokens"
+    case insertIntegration = "insert_integration"
+    case integrations
+    case integration
+    case updateIntegration = "update_integration"
+    case deleteIntegration = "delete_integration"
+    case rotateIntegrationKey = "rotate_integration_key"
     case claimIdempotencyKey = "claim_idempotency_key"
     case completeIdempotencyKey = "complete_idempotency_key"
     case releaseIdempotencyKey = "release_idempotency_key"

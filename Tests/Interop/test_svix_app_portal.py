@@ -1,4 +1,5 @@
-"""Application tokens through the official Svix SDK: `authentication.app_portal_access`, `expire_all`, `logout`.
+"""Application tokens through the official Svix SDK: `authentication.app_portal_access`, `expire_all`, `logout`,
+and the keys of `integration`.
 
 A token from app-portal-access opens one application only: a Svix client built on it reads that application and
 does what its capabilities allow; everything else is 403, and a logged-out or expired token is 401.
@@ -16,6 +17,8 @@ from svix.api import (
     AppPortalCapability,
     EndpointIn,
     EventTypeIn,
+    IntegrationIn,
+    IntegrationUpdate,
     MessageIn,
     Svix,
     SvixOptions,
@@ -108,3 +111,22 @@ def test_access_can_create_the_application_and_tokens_log_out(herald: Herald) ->
     with pytest.raises(HTTPValidationError) as invalid:
         admin.authentication.app_portal_access(app.id, AppPortalAccessIn(expiry=60))
     assert invalid.value.detail[0].loc == ["body", "expiry"]
+
+
+def test_an_integration_key_works_until_it_is_rotated(herald: Herald) -> None:
+    admin = client(herald, herald.token)
+    app = admin.application.create(ApplicationIn(name="Tenant", uid="tenant-3"))
+    integration = admin.integration.create(app.id, IntegrationIn(name="Zapier", feature_flags=["beta"]))
+    assert [i.id for i in admin.integration.list(app.id).data] == [integration.id]
+    key = admin.integration.rotate_key(app.id, integration.id).key
+    zap = client(herald, key)
+    endpoint = zap.endpoint.create(app.id, EndpointIn(url="https://example.com/zap"))
+    assert [e.id for e in admin.endpoint.list(app.id).data] == [endpoint.id]
+    assert expect_status(403, lambda: zap.application.list()).code == "forbidden"
+
+    assert admin.integration.update(app.id, integration.id, IntegrationUpdate(name="Zapier 2")).name == "Zapier 2"
+    new_key = admin.integration.rotate_key(app.id, integration.id).key
+    expect_status(401, lambda: zap.endpoint.list(app.id))
+    assert [e.id for e in client(herald, new_key).endpoint.list(app.id).data] == [endpoint.id]
+    admin.integration.delete(app.id, integration.id)
+    expect_status(401, lambda: client(herald, new_key).endpoint.list(app.id))
