@@ -35,7 +35,7 @@ extension DeliveryEngineTests {
                 let endpoint = try await harness.makeEndpoint(path: "/silent")
                 let message = try await harness.send()
 
-                let attempt = try await Self.onlyAttempt(harness, endpoint, timeout: .seconds(3))
+                let attempt = try await Self.onlyAttempt(harness, endpoint, timeout: .seconds(10))
                 #expect(attempt.errorKind == AttemptErrorKind.timeout.rawValue)
                 #expect(attempt.responseStatusCode == 0)
                 #expect(attempt.status == .fail)
@@ -57,7 +57,7 @@ extension DeliveryEngineTests {
                 let endpoint = try await harness.makeEndpoint(path: "/trickle")
                 try await harness.send()
 
-                let attempt = try await Self.onlyAttempt(harness, endpoint, timeout: .seconds(3))
+                let attempt = try await Self.onlyAttempt(harness, endpoint, timeout: .seconds(10))
                 #expect(attempt.errorKind == AttemptErrorKind.timeout.rawValue)
                 #expect(attempt.status == .fail)
                 #expect(attempt.durationMilliseconds < 1500)
