@@ -11,15 +11,9 @@ struct EnvironmentRoutes {
 
     func register(on router: Router<HeraldRequestContext>) {
         router.post("/api/v1/environment/export") { _, _ in
-            var eventTypes: [EventTypeOut] = []
-            var page = PageRequest(limit: 250, order: .ascending)
-            while true {
-                let found = try await store.eventTypes(page, includeArchived: true)
-                eventTypes += found.items.map { EventTypeOut($0, withContent: true) }
-                guard !found.done, let next = found.iterator else { break }
-                page = PageRequest(limit: 250, iterator: next, order: .ascending)
-            }
-            return try JSONCoding.response(EnvironmentOut(createdAt: Date(), eventTypes: eventTypes))
+            let eventTypes = try await EventTypeRoutes.all(store: store, includeArchived: true)
+            return try JSONCoding.response(
+                EnvironmentOut(createdAt: Date(), eventTypes: eventTypes.map { EventTypeOut($0, withContent: true) }))
         }
         router.post("/api/v1/environment/import") { request, context in
             let input = try await JSONCoding.decode(

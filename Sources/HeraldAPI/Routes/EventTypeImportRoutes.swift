@@ -28,13 +28,8 @@ struct EventTypeImportRoutes {
 
     /// Archives every live event type whose name is not in `kept`.
     private func archive(allBut kept: Set<String>) async throws {
-        var stale: [String] = []
-        var page = PageRequest(limit: 250, order: .ascending)
-        while true {
-            let found = try await store.eventTypes(page, includeArchived: false)
-            stale += found.items.map(\.name).filter { !kept.contains($0) }
-            guard !found.done, let next = found.iterator else { break }
-            page = PageRequest(limit: 250, iterator: next, order: .ascending)
+        let stale = try await EventTypeRoutes.all(store: store, includeArchived: false).map(\.name).filter {
+            !kept.contains($0)
         }
         let now = Date()
         for name in stale {

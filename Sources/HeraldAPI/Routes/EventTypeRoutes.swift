@@ -72,6 +72,18 @@ struct EventTypeRoutes {
         }
     }
 
+    /// Every event type, page by page, in name order.
+    static func all(store: any Store, includeArchived: Bool) async throws -> [EventType] {
+        var eventTypes: [EventType] = []
+        var page = PageRequest(limit: PageRequest.maximumLimit, order: .ascending)
+        while true {
+            let found = try await store.eventTypes(page, includeArchived: includeArchived)
+            eventTypes += found.items
+            guard !found.done, let next = found.iterator else { return eventTypes }
+            page = PageRequest(limit: PageRequest.maximumLimit, iterator: next, order: .ascending)
+        }
+    }
+
     /// Sets the fields of the event type `name` with `change`, creating it when there is none; says which.
     static func upsert(
         _ name: String, store: any Store, now: Date = Date(), _ change: @escaping @Sendable (inout EventType) -> Void
