@@ -91,6 +91,24 @@ public struct OperationalEvent: Sendable {
         )
     }
 
+    private struct TaskData: Encodable {
+        var taskId: String
+        var status: String
+        var task: String
+        var data: [String: Int]
+    }
+
+    /// `background_task.finished`: a recover, replay or purge of `applicationID` (an id) ended.
+    public static func backgroundTaskFinished(_ task: BackgroundTask, applicationID: String) -> OperationalEvent {
+        make(
+            "background_task.finished",
+            applicationID: applicationID,
+            data: TaskData(
+                taskId: task.id, status: task.status.rawValue, task: task.kind.rawValue,
+                data: [task.kind.countName: task.count])
+        )
+    }
+
     public static func attemptExhausted(_ value: Attempt) -> OperationalEvent { attempt("message.attempt.exhausted", value) }
     public static func attemptFailing(_ value: Attempt) -> OperationalEvent { attempt("message.attempt.failing", value) }
     public static func attemptRecovered(_ value: Attempt) -> OperationalEvent { attempt("message.attempt.recovered", value) }

@@ -5,6 +5,7 @@ import HeraldCore
 import HeraldStore
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 /// `/api/v1/operational-webhook/endpoint`: Svix's operational webhook endpoints, the operational application's.
@@ -46,6 +47,32 @@ import Testing
             let other = try await api.createApplication(uid: "acme")
             let ordinary = try await api.createEndpoint(app: other)
             expectError(try await api.get("\(Self.base)/\(ordinary)"), .notFound, code: "not_found")
+        }
+    }
+
+    @Test func finishedTasksArePublishedAsBackgroundTaskFinished() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path, cipher: .random())
+        let events = OperationalEvents(store: store, application: "herald-operational", logger: Logger(label: "test"))
+        let router = HeraldRouter.make(store: store, configuration: TestAPI.configuration, events: events)
+        try await Application(responder: HeraldResponder(router)).test(.router) { client in
+            let api = TestAPI(client: client, store: store)
+            _ = try await api.post(Self.base, #"{"url":"https://ops.example.com/hook"}"#)
+            let app = try await api.createApplication(uid: "acme")
+            let endpoint = try await api.createEndpoint(app: app)
+            let task = try await api.post(
+                "/api/v1/app/acme/endpoint/\(endpoint)/recover", #"{"since":"2026-01-01T00:00:00Z"}"#)
+            #expect(task.status == .accepted, "body: \(task.text)")
+            let purge = try await api.post("/api/v1/app/acme/msg/expunge-all-contents", "{}")
+            #expect(purge.status == .accepted, "body: \(purge.text)")
+
+            let published = try await api.get("/api/v1/app/herald-operational/msg?event_types=background_task.finished")
+            let payloads = published.data.compactMap { $0["payload"]?["data"] }
+            #expect(payloads.count == 2, "body: \(published.text)")
+            #expect(payloads.contains { $0["taskId"] == task["id"] && $0["task"] == "endpoint.recover" })
+            #expect(payloads.contains { $0["taskId"] == purge["id"] && $0["data"]?["messagesPurged"] == .number(0) })
         }
     }
 

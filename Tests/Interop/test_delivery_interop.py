@@ -530,7 +530,8 @@ def test_event_schemas_are_valid_draft_2020_12() -> None:
     schemas = load_schemas()
     assert sorted(schemas) == sorted([
         "endpoint.created", "endpoint.updated", "endpoint.deleted", "endpoint.disabled",
-        "message.attempt.exhausted", "message.attempt.failing", "message.attempt.recovered"])
+        "message.attempt.exhausted", "message.attempt.failing", "message.attempt.recovered",
+        "background_task.finished"])
     for name, schema in schemas.items():
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
         assert schema["properties"]["type"] == {"const": name}

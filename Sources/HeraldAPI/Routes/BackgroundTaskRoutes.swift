@@ -23,11 +23,18 @@ struct BackgroundTaskRoutes {
         }
     }
 
-    /// Records a task that finished at `now` having handled `count` messages, so that clients polling it by id
-    /// find it, and answers 202 with it.
-    static func finished(_ kind: BackgroundTask.Kind, count: Int, now: Date, store: any Store) async throws -> Response {
+    /// Records a task of `application` (id or uid) that finished at `now` having handled `count` messages, so that
+    /// clients polling it by id find it, publishes `background_task.finished`, and answers 202 with it.
+    static func finished(
+        _ kind: BackgroundTask.Kind, count: Int, now: Date, application: String, store: any Store,
+        events: OperationalEvents?
+    ) async throws -> Response {
         let task = BackgroundTask.finished(kind, count: count, now: now)
         try await store.insertBackgroundTask(task)
+        // The application was there a moment ago; deleted meanwhile, nobody needs the event.
+        if let events, let applicationID = try? await store.application(application).id {
+            await events.publish([.backgroundTaskFinished(task, applicationID: applicationID)])
+        }
         return try JSONCoding.response(BackgroundTaskOut(task), status: .accepted)
     }
 }

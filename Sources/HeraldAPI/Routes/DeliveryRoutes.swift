@@ -9,6 +9,8 @@ struct DeliveryRoutes {
     let store: any Store
     let delivery: (any ManualDelivery)?
     let configuration: APIConfiguration
+    /// Where `background_task.finished` goes.
+    let events: OperationalEvents?
 
     func register(on router: Router<HeraldRequestContext>) {
         router.post("/api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend") { request, context in
@@ -33,7 +35,9 @@ struct DeliveryRoutes {
                 until: until,
                 now: now
             )
-            return try await BackgroundTaskRoutes.finished(.endpointRecover, count: count, now: now, store: store)
+            return try await BackgroundTaskRoutes.finished(
+                .endpointRecover, count: count, now: now, application: request.pathParameter("app_id", context), store: store,
+                events: events)
         }
         router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/bulk-replay") { request, context in
             let input = try await JSONCoding.decode(
@@ -45,7 +49,9 @@ struct DeliveryRoutes {
                 filter: try input.filter(now: now),
                 now: now
             )
-            return try await BackgroundTaskRoutes.finished(.endpointBulkReplay, count: count, now: now, store: store)
+            return try await BackgroundTaskRoutes.finished(
+                .endpointBulkReplay, count: count, now: now, application: request.pathParameter("app_id", context), store: store,
+                events: events)
         }
         router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example") { request, context in
             try await sendExample(request, context)
@@ -60,7 +66,9 @@ struct DeliveryRoutes {
                 until: until,
                 now: now
             )
-            return try await BackgroundTaskRoutes.finished(.endpointReplay, count: count, now: now, store: store)
+            return try await BackgroundTaskRoutes.finished(
+                .endpointReplay, count: count, now: now, application: request.pathParameter("app_id", context), store: store,
+                events: events)
         }
     }
 

@@ -8,6 +8,8 @@ import Hummingbird
 struct MessageBulkRoutes {
     let store: any Store
     let configuration: APIConfiguration
+    /// Where `background_task.finished` goes.
+    let events: OperationalEvents?
 
     func register(on router: Router<HeraldRequestContext>) {
         router.post("/api/v1/app/{app_id}/msg/precheck/active") { request, context in
@@ -36,8 +38,10 @@ struct MessageBulkRoutes {
             return try JSONCoding.response(BulkExpungeContentsOut(results: results))
         }
         router.post("/api/v1/app/{app_id}/msg/expunge-all-contents") { request, context in
-            let count = try await store.expungeAllPayloads(application: request.pathParameter("app_id", context))
-            return try await BackgroundTaskRoutes.finished(.applicationPurgeContent, count: count, now: Date(), store: store)
+            let application = try request.pathParameter("app_id", context)
+            let count = try await store.expungeAllPayloads(application: application)
+            return try await BackgroundTaskRoutes.finished(
+                .applicationPurgeContent, count: count, now: Date(), application: application, store: store, events: events)
         }
     }
 
