@@ -34,6 +34,14 @@ extension DeliveryEngineTests {
                 try await eventually("the circuit opens") {
                     try await harness.storedEndpoint(endpoint.id).circuitState == "open"
                 }
+                // Retries sent just before the circuit opened may still be on their way: wait until every request
+                // has been answered and recorded, and no more come, before counting them.
+                try await eventually("the requests in flight are recorded") {
+                    let recorded = try await harness.attempts(endpoint: endpoint.id).count
+                    try await Task.sleep(for: .milliseconds(200))
+                    return try await harness.attempts(endpoint: endpoint.id).count == recorded
+                        && recorded == harness.receiver.count("/breaker")
+                }
                 let failures = try await harness.attempts(endpoint: endpoint.id)
                 #expect(failures.count >= 3)
                 #expect(failures.allSatisfy { $0.responseStatusCode == 500 })
