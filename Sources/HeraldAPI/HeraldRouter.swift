@@ -49,6 +49,7 @@ public enum HeraldRouter {
         MessageBulkRoutes(store: store, configuration: configuration, events: events).register(on: router)
         AttemptRoutes(store: store).register(on: router)
         BackgroundTaskRoutes(store: store).register(on: router)
+        StatisticsRoutes(store: store, configuration: configuration, events: events).register(on: router)
         AuthRoutes(store: store, configuration: configuration, authenticator: authenticator).register(on: router)
         IntegrationRoutes(store: store, configuration: configuration, authenticator: authenticator).register(on: router)
         return router

@@ -10,10 +10,15 @@ public struct BackgroundTask: Sendable, Hashable {
         case endpointReplay = "endpoint.replay"
         case endpointBulkReplay = "endpoint.bulk-replay"
         case applicationPurgeContent = "application.purge_content"
+        case applicationStats = "application.stats"
 
         /// What ``BackgroundTask/count`` counts, as the member of Svix's `data`.
         public var countName: String {
-            self == .applicationPurgeContent ? "messagesPurged" : "messagesSent"
+            switch self {
+            case .applicationPurgeContent: "messagesPurged"
+            case .applicationStats: "messageDestinations"
+            default: "messagesSent"
+            }
         }
     }
 
@@ -31,25 +36,36 @@ public struct BackgroundTask: Sendable, Hashable {
     public var count: Int
     public var createdAt: Date
     public var updatedAt: Date
+    /// The task's result beyond its count, as Svix's `data` (usage statistics); nil for `{countName: count}`.
+    public var details: JSONValue?
 
-    public init(id: String, kind: Kind, status: Status, count: Int, createdAt: Date, updatedAt: Date) {
+    /// Svix's `data`: ``details``, or the count under ``Kind/countName``.
+    public var data: JSONValue {
+        details ?? .object([kind.countName: .integer(Int64(count))])
+    }
+
+    public init(
+        id: String, kind: Kind, status: Status, count: Int, createdAt: Date, updatedAt: Date, details: JSONValue? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.status = status
         self.count = count
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.details = details
     }
 
     /// A task of `kind` that finished at `now` having handled `count` messages, with a new id.
-    public static func finished(_ kind: Kind, count: Int, now: Date) -> BackgroundTask {
+    public static func finished(_ kind: Kind, count: Int, now: Date, details: JSONValue? = nil) -> BackgroundTask {
         BackgroundTask(
             id: Identifier.make(prefix: Identifier.backgroundTaskPrefix, milliseconds: now.millisecondsSince1970),
             kind: kind,
             status: .finished,
             count: count,
             createdAt: now,
-            updatedAt: now
+            updatedAt: now,
+            details: details
         )
     }
 }

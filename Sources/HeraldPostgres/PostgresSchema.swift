@@ -15,6 +15,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask, messageDeliverAt,
         messageContentType, backgroundTaskCount, applicationToken, applicationTokenFeatureFlags, integration,
+        backgroundTaskData,
     ]
 
     static let foundation = Migration(
@@ -263,5 +264,11 @@ enum PostgresSchema {
             """,
             "CREATE INDEX integration_by_app ON integration (app_id, id)",
         ]
+    )
+
+    /// A task's result beyond its count (usage statistics), as JSON.
+    static let backgroundTaskData = Migration(
+        name: "v12-background-task-data",
+        statements: ["ALTER TABLE background_task ADD COLUMN data TEXT"]
     )
 }

@@ -8,9 +8,10 @@ extension PostgresStore {
         try await read { connection in
             try await connection.rows(
                 """
-                INSERT INTO background_task (id, task, status, item_count, created_at, updated_at)
+                INSERT INTO background_task (id, task, status, item_count, created_at, updated_at, data)
                 VALUES (\(task.id), \(task.kind.rawValue), \(task.status.rawValue), \(task.count),
-                    \(PostgresColumn.milliseconds(task.createdAt)), \(PostgresColumn.milliseconds(task.updatedAt)))
+                    \(PostgresColumn.milliseconds(task.createdAt)), \(PostgresColumn.milliseconds(task.updatedAt)),
+                    \(try PostgresColumn.json(task.details)))
                 """,
                 logger: logger
             )
@@ -36,6 +37,29 @@ extension PostgresStore {
             return Page(fetched: try rows.map(BackgroundTask.init(postgresRow:)), request: page, key: \.id)
         }
     }
+
+    public func applicationUsage(applications: [String]?, since: Date, until: Date) async throws -> [ApplicationUsage] {
+        let from = Identifier.lowerBound(prefix: Identifier.messagePrefix, milliseconds: PostgresColumn.milliseconds(since))
+        let to = Identifier.lowerBound(prefix: Identifier.messagePrefix, milliseconds: PostgresColumn.milliseconds(until))
+        return try await read { connection in
+            // Deliveries are keyed by message id, and message ids are time-ordered: the window is a key range.
+            let rows = try await connection.rows(
+                """
+                SELECT d.app_id AS app_id, a.uid AS uid, count(*) AS destinations
+                FROM delivery d JOIN application a ON a.id = d.app_id
+                WHERE d.message_id >= \(from) AND d.message_id < \(to)
+                    AND (\(applications == nil) OR d.app_id = ANY(\(applications ?? [])::TEXT[]))
+                GROUP BY d.app_id, a.uid ORDER BY d.app_id
+                """,
+                logger: logger
+            )
+            return try rows.map {
+                ApplicationUsage(
+                    applicationID: try $0.value("app_id"), applicationUID: try $0.value("uid", as: String?.self),
+                    messageDestinations: try $0.value("destinations", as: Int.self))
+            }
+        }
+    }
 }
 
 extension BackgroundTask {
@@ -47,7 +71,8 @@ extension BackgroundTask {
             status: Status(rawValue: try row.value("status")) ?? .finished,
             count: try row.value("item_count", as: Int.self),
             createdAt: try row.date("created_at"),
-            updatedAt: try row.date("updated_at")
+            updatedAt: try row.date("updated_at"),
+            details: try PostgresColumn.decode(JSONValue.self, row.value("data"))
         )
     }
 }

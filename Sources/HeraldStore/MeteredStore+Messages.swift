@@ -166,6 +166,12 @@ extension MeteredStore {
         try await measure(.backgroundTasks) { try await base.backgroundTasks(filter: filter, page) }
     }
 
+    public func applicationUsage(applications: [String]?, since: Date, until: Date) async throws -> [ApplicationUsage] {
+        try await measure(.applicationUsage) {
+            try await base.applicationUsage(applications: applications, since: since, until: until)
+        }
+    }
+
     // MARK: API tokens
 
     public func insertToken(_ token: APIToken) async throws {

@@ -95,7 +95,7 @@ public struct OperationalEvent: Sendable {
         var taskId: String
         var status: String
         var task: String
-        var data: [String: Int]
+        var data: JSONValue
     }
 
     /// `background_task.finished`: a recover, replay or purge of `applicationID` (an id) ended.
@@ -105,7 +105,7 @@ public struct OperationalEvent: Sendable {
             applicationID: applicationID,
             data: TaskData(
                 taskId: task.id, status: task.status.rawValue, task: task.kind.rawValue,
-                data: [task.kind.countName: task.count])
+                data: task.data)
         )
     }
 

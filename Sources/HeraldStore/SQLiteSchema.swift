@@ -215,6 +215,10 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("background-task-data") { db in
+            // A task's result beyond its count (usage statistics), as JSON.
+            try db.execute(sql: "ALTER TABLE background_task ADD COLUMN data TEXT")
+        }
         return migrator
     }
 }

@@ -7,12 +7,12 @@ extension SQLiteStore {
         try await write { context in
             try context.db.execute(
                 sql: """
-                    INSERT INTO background_task (id, task, status, item_count, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO background_task (id, task, status, item_count, created_at, updated_at, data)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     task.id, task.kind.rawValue, task.status.rawValue, task.count,
-                    Column.milliseconds(task.createdAt), Column.milliseconds(task.updatedAt),
+                    Column.milliseconds(task.createdAt), Column.milliseconds(task.updatedAt), try Column.json(task.details),
                 ]
             )
         }
@@ -22,7 +22,7 @@ extension SQLiteStore {
         try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM background_task WHERE id = ?", arguments: [id])
             else { throw HeraldError.notFound("Background task not found") }
-            return BackgroundTask(row: row)
+            return try BackgroundTask(row: row)
         }
     }
 
@@ -34,18 +34,43 @@ extension SQLiteStore {
             return Page(fetched: try query.fetch(db, page).map(BackgroundTask.init(row:)), request: page, key: \.id)
         }
     }
+
+    public func applicationUsage(applications: [String]?, since: Date, until: Date) async throws -> [ApplicationUsage] {
+        let range = [
+            Identifier.lowerBound(prefix: Identifier.messagePrefix, milliseconds: Column.milliseconds(since)),
+            Identifier.lowerBound(prefix: Identifier.messagePrefix, milliseconds: Column.milliseconds(until)),
+        ]
+        return try await read { db in
+            // Deliveries are keyed by message id, and message ids are time-ordered: the window is a key range.
+            var sql = """
+                SELECT d.app_id AS app_id, a.uid AS uid, COUNT(*) AS destinations
+                FROM delivery d JOIN application a ON a.id = d.app_id
+                WHERE d.message_id >= ? AND d.message_id < ?
+                """
+            var arguments = StatementArguments(range)
+            if let applications {
+                sql += " AND d.app_id IN (\(databaseQuestionMarks(count: applications.count)))"
+                arguments += StatementArguments(applications)
+            }
+            sql += " GROUP BY d.app_id ORDER BY d.app_id"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                ApplicationUsage(applicationID: $0["app_id"], applicationUID: $0["uid"], messageDestinations: $0["destinations"])
+            }
+        }
+    }
 }
 
 extension BackgroundTask {
     /// Only Herald writes the table, so the names always parse; the fallbacks keep a read from failing regardless.
-    init(row: Row) {
+    init(row: Row) throws {
         self.init(
             id: row["id"],
             kind: Kind(rawValue: row["task"]) ?? .endpointRecover,
             status: Status(rawValue: row["status"]) ?? .finished,
             count: row["item_count"],
             createdAt: Column.date(row["created_at"]),
-            updatedAt: Column.date(row["updated_at"])
+            updatedAt: Column.date(row["updated_at"]),
+            details: try Column.decode(JSONValue.self, row["data"])
         )
     }
 }

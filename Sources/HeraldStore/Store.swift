@@ -144,6 +144,10 @@ public protocol Store: Sendable {
     /// Tasks in id (creation) order, narrowed by `filter`.
     func backgroundTasks(filter: BackgroundTaskFilter, _ page: PageRequest) async throws -> Page<BackgroundTask>
 
+    /// How many deliveries (message × endpoint) each application's messages created between `since` (inclusive)
+    /// and `until` made, for the applications with ids `applications` (nil: every application that has some).
+    func applicationUsage(applications: [String]?, since: Date, until: Date) async throws -> [ApplicationUsage]
+
     // MARK: API tokens
     func insertToken(_ token: APIToken) async throws
     /// The live (not revoked) token whose hash is `hash`, if any.

@@ -44,6 +44,7 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case insertBackgroundTask = "insert_background_task"
     case backgroundTask = "background_task"
     case backgroundTasks = "background_tasks"
+    case applicationUsage = "application_usage"
     case insertToken = "insert_token"
     case token
     case tokenCount = "token_count"

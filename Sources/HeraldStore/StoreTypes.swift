@@ -125,6 +125,19 @@ public struct EndpointMessage: Sendable, Hashable {
     }
 }
 
+/// How many deliveries an application's messages of a time window made (Svix's `messageDestinations`).
+public struct ApplicationUsage: Sendable, Hashable {
+    public var applicationID: String
+    public var applicationUID: String?
+    public var messageDestinations: Int
+
+    public init(applicationID: String, applicationUID: String?, messageDestinations: Int) {
+        self.applicationID = applicationID
+        self.applicationUID = applicationUID
+        self.messageDestinations = messageDestinations
+    }
+}
+
 /// An API token as stored: only its hash, never the token.
 public struct APIToken: Sendable, Hashable {
     public var id: String
