@@ -126,6 +126,12 @@ public final class OperationalEvents: Sendable {
     private let application: String?
     private let logger: Logger
     private let resolvedID = Mutex<String?>(nil)
+    /// Until when a lookup found no operational application: events are dropped without asking the store again, so
+    /// a server with none does not read it for every failing attempt.
+    private let missingUntil = Mutex<ContinuousClock.Instant?>(nil)
+    /// How long a missing application is remembered. Nobody can be subscribed before it exists, so events of this
+    /// moment have no receiver anyway.
+    static let missingRecheck: Duration = .seconds(5)
 
     public init(store: any Store, application: String?, logger: Logger) {
         self.store = store
@@ -150,13 +156,21 @@ public final class OperationalEvents: Sendable {
         }
     }
 
+    /// Looks the operational application up again at the next event, after it was created.
+    public func applicationMayExistNow() {
+        missingUntil.withLock { $0 = nil }
+    }
+
     /// The operational application's id; nil while no application has that id or uid (no one subscribes then).
     private func operationalApplicationID(_ application: String) async throws -> String? {
         if let id = resolvedID.withLock({ $0 }) { return id }
+        let now = ContinuousClock.now
+        if let until = missingUntil.withLock({ $0 }), now < until { return nil }
         let id: String
         do {
             id = try await store.application(application).id
         } catch let error as HeraldError where error.isNotFound {
+            missingUntil.withLock { $0 = now + Self.missingRecheck }
             return nil
         }
         resolvedID.withLock { $0 = id }

@@ -211,7 +211,9 @@ struct EndpointRoutes {
         case .application:
             return try request.pathParameter("app_id", context)
         case .operational(let key):
-            return try await OperationalApplication.id(key, store: store)
+            let id = try await OperationalApplication.id(key, store: store)
+            events?.applicationMayExistNow()
+            return id
         }
     }
 
