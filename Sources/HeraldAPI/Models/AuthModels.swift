@@ -20,9 +20,7 @@ struct AppPortalAccessIn: Decodable, Sendable {
 
     /// Validates the fields and builds the token's scope for `application` (an id).
     func scope(application: String) throws -> ApplicationTokenScope {
-        try featureFlags?.enumerated().forEach { index, flag in
-            try Validate.identifier(flag, ["featureFlags", String(index)])
-        }
+        try Validate.featureFlags(featureFlags)
         if let sessionId { try Validate.printable(sessionId, ["sessionId"]) }
         var granted = Set(ApplicationTokenScope.Capability.allCases)
         if let capabilities {

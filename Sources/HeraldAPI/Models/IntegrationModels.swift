@@ -8,9 +8,7 @@ struct IntegrationIn: Decodable, Sendable {
 
     func validate() throws {
         try Validate.nonEmpty(name, ["name"])
-        for (index, flag) in (featureFlags ?? []).enumerated() {
-            try Validate.identifier(flag, ["featureFlags", String(index)])
-        }
+        try Validate.featureFlags(featureFlags)
     }
 }
 

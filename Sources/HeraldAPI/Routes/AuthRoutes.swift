@@ -41,7 +41,9 @@ struct AuthRoutes {
         let now = Date()
         let expiresAt = try input.expiresAt(now: now)
         let key = try request.pathParameter("app_id", context)
-        let application = try await existingOrCreated(key, input.application, now: now)
+        let application = try await ApplicationCreation.existingOrCreated(key, store: store) {
+            try input.application?.makeApplication(pathKey: key, now: now)
+        }
         let scope = try input.scope(application: application.id)
         let token = APITokenSecret.generate()
         try await store.insertToken(
@@ -55,20 +57,6 @@ struct AuthRoutes {
             )
         )
         return try JSONCoding.response(AppPortalAccessOut(url: portalURL(application, token, request), token: token))
-    }
-
-    /// The application `key` names, or the one `create` describes when there is none yet (with `key` as its uid).
-    private func existingOrCreated(_ key: String, _ create: ApplicationIn?, now: Date) async throws -> HeraldCore.Application {
-        do {
-            return try await store.application(key)
-        } catch let error as HeraldError where error.isNotFound {
-            guard let create else { throw error }
-            do {
-                return try await store.insertApplication(try create.makeApplication(pathKey: key, now: now))
-            } catch let error as HeraldError where error.isConflict {
-                return try await store.application(key)  // created meanwhile by a concurrent request
-            }
-        }
     }
 
     /// The operator's portal with the token after `#key=`; without one, the application's URL in this API (the

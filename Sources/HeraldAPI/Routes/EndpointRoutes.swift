@@ -211,7 +211,7 @@ struct EndpointRoutes {
         case .application:
             return try request.pathParameter("app_id", context)
         case .operational(let key):
-            let id = try await OperationalApplication.id(key, store: store)
+            let id = try await ApplicationCreation.operationalID(key, store: store)
             events?.applicationMayExistNow()
             return id
         }

@@ -20,11 +20,9 @@ struct MessageRoutes {
             do {
                 message = try await store.createMessage(application: key, new, now: Date())
             } catch let error as HeraldError where error.isNotFound {
-                guard let application = try input.applicationToCreate(key: key, now: Date()) else { throw error }
-                do {
-                    _ = try await store.insertApplication(application)
-                } catch let error as HeraldError where error.isConflict {
-                    // Created meanwhile by a concurrent message to it: send to that one.
+                // The first message to a tenant may describe its application (a concurrent one may create it).
+                _ = try await ApplicationCreation.existingOrCreated(key, store: store) {
+                    try input.applicationToCreate(key: key, now: Date())
                 }
                 message = try await store.createMessage(application: key, new, now: Date())
             }

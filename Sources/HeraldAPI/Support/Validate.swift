@@ -68,6 +68,11 @@ enum Validate {
         for (index, value) in values.enumerated() { try identifier(value, [field, String(index)], maximum: 128) }
     }
 
+    static func featureFlags(_ values: [String]?) throws {
+        guard let values else { return }
+        for (index, value) in values.enumerated() { try identifier(value, ["featureFlags", String(index)]) }
+    }
+
     static func tags(_ values: [String]?) throws {
         guard let values else { return }
         for (index, value) in values.enumerated() { try identifier(value, ["tags", String(index)], maximum: 128) }
