@@ -52,6 +52,8 @@ public enum HeraldRouter {
         StatisticsRoutes(store: store, configuration: configuration, events: events).register(on: router)
         AuthRoutes(store: store, configuration: configuration, authenticator: authenticator).register(on: router)
         IntegrationRoutes(store: store, configuration: configuration, authenticator: authenticator).register(on: router)
+        DestinationRoutes(store: store, configuration: configuration).register(on: router)
+        PollerRoutes(store: store, configuration: configuration).register(on: router)
         return router
     }
 

@@ -68,12 +68,9 @@ public struct Endpoint: Sendable, Hashable, Codable {
     ///
     /// A disabled endpoint receives nothing. An endpoint with channels receives only messages sharing one of them.
     public func accepts(eventType: String, messageChannels: [String]?) -> Bool {
-        guard !disabled else { return false }
-        if let eventTypes, !eventTypes.contains(eventType) { return false }
-        if let channels {
-            guard let messageChannels, messageChannels.contains(where: channels.contains) else { return false }
-        }
-        return true
+        !disabled
+            && SubscriptionFilter.passes(
+                eventType: eventType, messageChannels: messageChannels, eventTypes: eventTypes, channels: channels)
     }
 }
 

@@ -8,6 +8,7 @@ public enum Identifier {
     public static let tokenPrefix = "tok_"
     public static let backgroundTaskPrefix = "qtask_"
     public static let integrationPrefix = "integ_"
+    public static let destinationPrefix = "poll_"
 
     static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
     static let encodedLength = 22
@@ -74,6 +75,12 @@ public enum Identifier {
     /// sorts at or above it. For scanning ids by time.
     public static func lowerBound(prefix: String, milliseconds: Int64) -> String {
         encode(prefix: prefix, high: (UInt64(max(0, milliseconds)) & 0xFFFF_FFFF_FFFF) << 16, low: 0)
+    }
+
+    /// The largest id with `prefix` that can be made in the instant `milliseconds`: every id made later sorts above
+    /// it. A poller's position "after this instant".
+    public static func upperBound(prefix: String, milliseconds: Int64) -> String {
+        encode(prefix: prefix, high: (UInt64(max(0, milliseconds)) & 0xFFFF_FFFF_FFFF) << 16 | 0xFFFF, low: .max)
     }
 
     /// Whether `text` has the shape of an id with `prefix` (used to tell ids from uids).

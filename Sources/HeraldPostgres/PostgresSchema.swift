@@ -15,7 +15,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask, messageDeliverAt,
         messageContentType, backgroundTaskCount, applicationToken, applicationTokenFeatureFlags, integration,
-        backgroundTaskData,
+        backgroundTaskData, destination,
     ]
 
     static let foundation = Migration(
@@ -270,5 +270,39 @@ enum PostgresSchema {
     static let backgroundTaskData = Migration(
         name: "v12-background-task-data",
         statements: ["ALTER TABLE background_task ADD COLUMN data TEXT"]
+    )
+
+    /// Polling endpoints (Svix's destinations of type pollingEndpoint) and where each consumer stopped.
+    static let destination = Migration(
+        name: "v13-destination",
+        statements: [
+            """
+            CREATE TABLE destination (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                app_id TEXT COLLATE "C" NOT NULL REFERENCES application(id) ON DELETE CASCADE,
+                uid TEXT,
+                type TEXT NOT NULL,
+                disabled BOOLEAN NOT NULL,
+                event_types TEXT,
+                channels TEXT,
+                batch_size BIGINT NOT NULL,
+                max_wait_secs BIGINT NOT NULL,
+                metadata TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX destination_by_app ON destination (app_id, id)",
+            "CREATE UNIQUE INDEX destination_uid ON destination (app_id, uid) WHERE uid IS NOT NULL",
+            """
+            CREATE TABLE poller_consumer (
+                destination_id TEXT COLLATE "C" NOT NULL REFERENCES destination(id) ON DELETE CASCADE,
+                consumer_id TEXT NOT NULL,
+                position TEXT COLLATE "C" NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (destination_id, consumer_id)
+            )
+            """,
+        ]
     )
 }

@@ -219,6 +219,36 @@ enum SQLiteSchema {
             // A task's result beyond its count (usage statistics), as JSON.
             try db.execute(sql: "ALTER TABLE background_task ADD COLUMN data TEXT")
         }
+        migrator.registerMigration("destination") { db in
+            // Polling endpoints (Svix's destinations of type pollingEndpoint) and where each consumer stopped.
+            try db.execute(
+                sql: """
+                    CREATE TABLE destination (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        app_id TEXT NOT NULL REFERENCES application(id) ON DELETE CASCADE,
+                        uid TEXT,
+                        type TEXT NOT NULL,
+                        disabled INTEGER NOT NULL,
+                        event_types TEXT,
+                        channels TEXT,
+                        batch_size INTEGER NOT NULL,
+                        max_wait_secs INTEGER NOT NULL,
+                        metadata TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX destination_by_app ON destination (app_id, id);
+                    CREATE UNIQUE INDEX destination_uid ON destination (app_id, uid) WHERE uid IS NOT NULL;
+                    CREATE TABLE poller_consumer (
+                        destination_id TEXT NOT NULL REFERENCES destination(id) ON DELETE CASCADE,
+                        consumer_id TEXT NOT NULL,
+                        position TEXT NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (destination_id, consumer_id)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

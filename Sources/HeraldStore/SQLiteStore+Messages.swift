@@ -5,10 +5,11 @@ import HeraldCore
 extension SQLiteStore {
     public func createMessage(application: String, _ new: NewMessage, now: Date) async throws -> Message {
         let handoff = ingestHandoff.withLock { $0 }
-        // Made before the transaction: the writer is shared, so the less it does per message the better.
-        let messageID = messageIDs.make(prefix: Identifier.messagePrefix, milliseconds: Column.milliseconds(now))
+        let ids = messageIDs
         let (message, tasks) = try await write { context in
             let db = context.db
+            // Made in the transaction, so ids are in commit order (``messageStream(application:after:limit:now:)``).
+            let messageID = ids.make(prefix: Identifier.messagePrefix, milliseconds: Column.milliseconds(now))
             let applicationID = try Self.cachedApplicationID(context, application)
             let message = Message(
                 id: messageID,

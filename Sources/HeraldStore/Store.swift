@@ -177,6 +177,24 @@ public protocol Store: Sendable {
     /// Makes `key` (an application token) the integration's key and deletes the previous one, in one transaction.
     func rotateIntegrationKey(application: String, _ id: String, key: APIToken) async throws -> Integration
 
+    // MARK: Destinations (polling endpoints)
+    /// Throws ``HeraldError/conflict(_:)`` when the application already has a destination with its uid.
+    func insertDestination(_ destination: Destination) async throws -> Destination
+    /// The destinations of the application with id `application`, in id (creation) order.
+    func destinations(application: String, _ page: PageRequest) async throws -> Page<Destination>
+    /// The application's (an id) destination whose id or uid is `destination`.
+    func destination(application: String, _ destination: String) async throws -> Destination
+    /// Stores every field of `destination` but its id, application and creation time.
+    func updateDestination(_ destination: Destination) async throws -> Destination
+    /// Deletes the destination and its consumers' positions.
+    func deleteDestination(application: String, _ id: String) async throws
+    /// Up to `limit` messages of the application (an id) with ids above `position`, in id order, none of which a
+    /// message committed later can sort before: a poller that moves past them never skips one.
+    func messageStream(application: String, after position: String, limit: Int, now: Date) async throws -> [Message]
+    /// Where the consumer `consumer` of the destination (an id) stopped reading; nil before its first read.
+    func pollerPosition(destination: String, consumer: String) async throws -> String?
+    func setPollerPosition(destination: String, consumer: String, position: String, now: Date) async throws
+
     // MARK: Idempotency
     /// Claims `key` for one request; a later claim sees the first one in progress or its stored response.
     /// A claim never completed (its process died) lapses after ``idempotencyClaimTimeout``.

@@ -57,6 +57,14 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case updateIntegration = "update_integration"
     case deleteIntegration = "delete_integration"
     case rotateIntegrationKey = "rotate_integration_key"
+    case insertDestination = "insert_destination"
+    case destinations
+    case destination
+    case updateDestination = "update_destination"
+    case deleteDestination = "delete_destination"
+    case messageStream = "message_stream"
+    case pollerPosition = "poller_position"
+    case setPollerPosition = "set_poller_position"
     case claimIdempotencyKey = "claim_idempotency_key"
     case completeIdempotencyKey = "complete_idempotency_key"
     case releaseIdempotencyKey = "release_idempotency_key"

@@ -40,6 +40,15 @@ import Testing
         "GET /api/v1/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}": .viewBase,
         "GET /api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}": .viewBase,
         "GET /api/v1/app/{app_id}/attempt/msg/{msg_id}": .viewBase,
+        "GET /api/v1/app/{app_id}/destination": .viewBase,
+        "POST /api/v1/app/{app_id}/destination": .manageEndpoint,
+        "GET /api/v1/app/{app_id}/destination/{destination_id}": .viewBase,
+        "PUT /api/v1/app/{app_id}/destination/{destination_id}": .manageEndpoint,
+        "PATCH /api/v1/app/{app_id}/destination/{destination_id}": .manageEndpoint,
+        "DELETE /api/v1/app/{app_id}/destination/{destination_id}": .manageEndpoint,
+        "GET /api/v1/app/{app_id}/poller/{sink_id}": .viewBase,
+        "GET /api/v1/app/{app_id}/poller/{sink_id}/consumer/{consumer_id}": .viewBase,
+        "POST /api/v1/app/{app_id}/poller/{sink_id}/consumer/{consumer_id}/seek": .viewBase,
     ]
 
     @Test func everyOperationOfTheSpecGetsTheRuleItIsListedWith() throws {

@@ -11,6 +11,7 @@ import os
 import secrets
 import subprocess
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -177,3 +178,25 @@ def test_an_endpoints_throttle_rate_and_concurrency_cap_hold_across_two_instance
         f"limits across two instances: throttleRate {rate}/s delivered at {steady:.2f}/s steady; "
         f"concurrency cap {cap}, at most {receiver.max_in_flight('/capped')} in flight at the receiver"
     )
+
+
+def test_a_consumer_polling_one_instance_reads_every_message_both_instances_accept_once_and_in_order(
+    herald_factory: Callable[..., HeraldServer], tmp_path: Path, database_url: str
+) -> None:
+    instances = two_instances(herald_factory, tmp_path, database_url)
+    app_id = create(instances[0].info, "/api/v1/app", {"name": "Poll", "uid": "poll"})["id"]
+    sink = create(instances[1].info, f"/api/v1/app/{app_id}/destination", {"type": "pollingEndpoint"})["id"]
+    sent: list[str] = []
+    sender = threading.Thread(target=lambda: sent.extend(send(instances, app_id, 0, 600)))
+    sender.start()
+    read: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (sender.is_alive() or len(read) < len(sent)):
+        status, body = instances[0].info.call("GET", f"/api/v1/app/{app_id}/poller/{sink}/consumer/reader?limit=100")
+        assert status == 200, body
+        read += [message["id"] for message in body["data"]]
+        if body["done"]:
+            time.sleep(0.2)
+    sender.join()
+    assert len(read) == len(set(read)) == 600, "a message was read twice or missed"
+    assert set(read) == set(sent) and read == sorted(read)

@@ -51,6 +51,12 @@ enum ApplicationTokenAccess: Sendable, Hashable {
                 ? .createAttempts : nil
         case "attempt":
             return reads ? .viewBase : nil
+        case "destination":
+            // Polling endpoints, managed like endpoints.
+            return reads ? .viewBase : [.post, .put, .patch, .delete].contains(method) ? .manageEndpoint : nil
+        case "poller":
+            // Reading a polling endpoint, and moving one's own consumer's iterator (…/consumer/{id}/seek).
+            return reads || (method == .post && rest.count == 5 && rest[4] == "seek") ? .viewBase : nil
         default:
             return nil
         }

@@ -49,10 +49,7 @@ struct Query {
 
     /// `limit`, `iterator` and `order` as a page request.
     func page(defaultOrder: PageRequest.Order) throws -> PageRequest {
-        let limit = try integer("limit") ?? PageRequest.defaultLimit
-        guard (1...PageRequest.maximumLimit).contains(limit) else {
-            throw ValidationError(["query", "limit"], "Must be between 1 and \(PageRequest.maximumLimit)")
-        }
+        let limit = try limit()
         var order = defaultOrder
         if let text = string("order") {
             guard let parsed = PageRequest.Order(rawValue: text) else {
@@ -61,6 +58,15 @@ struct Query {
             order = parsed
         }
         return PageRequest(limit: limit, iterator: string("iterator"), order: order)
+    }
+
+    /// `limit`: 1 to ``PageRequest/maximumLimit``, ``PageRequest/defaultLimit`` when absent.
+    func limit() throws -> Int {
+        let limit = try integer("limit") ?? PageRequest.defaultLimit
+        guard (1...PageRequest.maximumLimit).contains(limit) else {
+            throw ValidationError(["query", "limit"], "Must be between 1 and \(PageRequest.maximumLimit)")
+        }
+        return limit
     }
 
     /// One of the names of `T`'s cases.
