@@ -10,6 +10,7 @@ public enum HeraldRouter {
     ///   - delivery: the engine behind the resend route (nil answers 503 there).
     ///   - events: where endpoint.created/updated/deleted go (nil publishes none).
     ///   - engine: the delivery engine whose state `GET /api/v1/health` reports (nil reports `disabled`).
+    ///   - tokenChanges: where other processes' token changes arrive, so the token cache forgets them at once.
     ///   - metrics: where the API's counters go (ingested messages, requests by route and status).
     ///   - prometheus: the registry `GET /metrics` renders (nil answers 404 there).
     public static func make(
@@ -18,6 +19,7 @@ public enum HeraldRouter {
         delivery: (any ManualDelivery)? = nil,
         events: OperationalEvents? = nil,
         engine: (any DeliveryEngineStatus)? = nil,
+        tokenChanges: TokenChanges? = nil,
         metrics: any MetricsFactory = MetricsSystem.factory,
         prometheus: PrometheusCollectorRegistry? = nil
     ) -> Router<HeraldRequestContext> {
@@ -31,6 +33,7 @@ public enum HeraldRouter {
             adminToken: configuration.adminToken,
             cacheLifetime: configuration.tokenCacheLifetime
         )
+        tokenChanges?.subscribe { [authenticator] changed in authenticator.forget { changed == nil || $0.id == changed } }
         router.add(middleware: AuthMiddleware(authenticator: authenticator, store: store))
         router.add(middleware: IdempotencyMiddleware(store: store, lifetime: configuration.idempotencyLifetime))
         ServiceRoutes(openAPISpec: openAPISpec, store: store, engine: engine).register(on: router)

@@ -15,7 +15,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask, messageDeliverAt,
         messageContentType, backgroundTaskCount, applicationToken, applicationTokenFeatureFlags, integration,
-        backgroundTaskData, destination,
+        backgroundTaskData, destination, tokenNotifications,
     ]
 
     static let foundation = Migration(
@@ -302,6 +302,26 @@ enum PostgresSchema {
                 updated_at BIGINT NOT NULL,
                 PRIMARY KEY (destination_id, consumer_id)
             )
+            """,
+        ]
+    )
+
+    /// Every change to a token row (revoked, expired, deleted, directly or by cascade) notifies its id on
+    /// `herald_tokens`, so that every instance's token cache forgets it at once.
+    static let tokenNotifications = Migration(
+        name: "v14-token-notifications",
+        statements: [
+            """
+            CREATE FUNCTION herald_token_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('herald_tokens', OLD.id);
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER api_token_changed AFTER UPDATE OR DELETE ON api_token
+            FOR EACH ROW EXECUTE FUNCTION herald_token_changed()
             """,
         ]
     )

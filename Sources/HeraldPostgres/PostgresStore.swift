@@ -28,6 +28,9 @@ import Synchronization
 public final class PostgresStore: Store, Service {
     /// The NOTIFY channel for "new work is due".
     public static let workChannel = "herald_work"
+    /// The NOTIFY channel for "this API token changed" (revoked, expired, deleted, its flags changed): the payload is
+    /// the token's id. A trigger on `api_token` sends it, whatever changed the row.
+    public static let tokenChannel = "herald_tokens"
 
     /// The connection pool. ``run()`` runs it.
     public let client: PostgresClient

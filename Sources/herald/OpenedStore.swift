@@ -16,6 +16,11 @@ enum OpenedStore: Sendable {
         }
     }
 
+    /// Whether running servers hear at once of token changes made through this store (PostgreSQL notifies them).
+    var notifiesServers: Bool {
+        if case .postgres = self { true } else { false }
+    }
+
     /// Where the data is, for people (never the password).
     var location: String {
         switch self {

@@ -72,6 +72,7 @@ struct Serve: AsyncParsableCommand {
         let scheduler =
             settings.deliveryEnabled
             ? DeliveryScheduler(store: store, configuration: delivery, logger: logger, metrics: metrics) : nil
+        let tokenChanges = TokenChanges()
         let router = HeraldRouter.make(
             store: store,
             configuration: APIConfiguration(
@@ -83,6 +84,7 @@ struct Serve: AsyncParsableCommand {
             delivery: scheduler,
             events: OperationalEvents(store: store, application: delivery.operationalApplication, logger: logger),
             engine: scheduler,
+            tokenChanges: tokenChanges,
             metrics: metrics,
             prometheus: registry
         )
@@ -110,6 +112,7 @@ struct Serve: AsyncParsableCommand {
             app.addServices(StoreMaintenance(checkpointer: try SQLiteCheckpointer(store: sqlite, logger: logger)))
         case .postgres(let postgres):
             if let scheduler { app.addServices(WorkListener(store: postgres, scheduler: scheduler)) }
+            app.addServices(TokenChangeListener(store: postgres, changes: tokenChanges))
         }
         if let scheduler { app.addServices(scheduler) }
         app.addServices(DeliveryBacklogSampler(store: store, metrics: metrics, logger: logger))

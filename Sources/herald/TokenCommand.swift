@@ -79,10 +79,10 @@ struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke an API token by its id, as `herald token list` shows it.",
             discussion: """
-                A running server remembers recent token checks for about \(Int(TokenIssuer.serverCacheSeconds)) \
-                seconds, so a revoked token can keep working for that long on a server that saw it just before; \
-                a server started after the revocation refuses it at once. Revoking a token that is already \
-                revoked changes nothing. An unknown id exits with status 1.
+                Servers sharing a PostgreSQL store hear of the revocation and refuse the token at once. A server \
+                on the SQLite store remembers recent token checks for about \(Int(TokenIssuer.serverCacheSeconds)) \
+                seconds, so there a revoked token can keep working for that long if the server saw it just before. \
+                Revoking a token that is already revoked changes nothing. An unknown id exits with status 1.
                 """
         )
 
@@ -91,7 +91,8 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let result = try await store.withStore(try store.settings(), logger: .quiet) { opened in
-                try await TokenIssuer.revoke(id, store: opened.store, now: Date())
+                try await TokenIssuer.revoke(
+                    id, store: opened.store, serversNotified: opened.notifiesServers, now: Date())
             }
             print(result)
         }
@@ -146,7 +147,8 @@ enum TokenIssuer {
     }
 
     /// Revokes the token `id` and says what happened in one line; an unknown id is a ``CommandFailure``.
-    static func revoke(_ id: String, store: any Store, now: Date) async throws -> String {
+    /// `serversNotified`: the store tells running servers of the change (PostgreSQL), so they refuse it at once.
+    static func revoke(_ id: String, store: any Store, serversNotified: Bool = false, now: Date) async throws -> String {
         guard let before = try await store.tokens().first(where: { $0.id == id }) else {
             throw CommandFailure("no API token has the id '\(id)' (see `herald token list`)")
         }
@@ -154,6 +156,7 @@ enum TokenIssuer {
             return "Token \(id) (\(before.name)) was already revoked at \(timestamp(revokedAt))."
         }
         let revoked = try await store.revokeToken(id, now: now)
+        guard !serversNotified else { return "Revoked token \(id) (\(revoked.name)). Running servers refuse it now." }
         return "Revoked token \(id) (\(revoked.name)). A running server may accept it for up to "
             + "\(Int(serverCacheSeconds)) more seconds."
     }

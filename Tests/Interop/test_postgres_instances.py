@@ -200,3 +200,21 @@ def test_a_consumer_polling_one_instance_reads_every_message_both_instances_acce
     sender.join()
     assert len(read) == len(set(read)) == 600, "a message was read twice or missed"
     assert set(read) == set(sent) and read == sorted(read)
+
+
+def test_a_token_ended_through_one_instance_stops_working_on_the_other_at_once(
+    herald_factory: Callable[..., HeraldServer], tmp_path: Path, database_url: str
+) -> None:
+    first, second = (server.info for server in two_instances(herald_factory, tmp_path, database_url))
+    create(first, "/api/v1/app", {"name": "Acme", "uid": "acme"})
+    status, access = first.call("POST", "/api/v1/auth/app-portal-access/acme", {})
+    assert status == 200, access
+    on_first, on_second = first._replace(token=access["token"]), second._replace(token=access["token"])
+    assert on_second.call("GET", "/api/v1/app/acme")[0] == 200  # the second instance now remembers the token
+    assert on_first.call("POST", "/api/v1/auth/logout")[0] == 204
+    # Without the notification the second instance would accept it for the 10 s of its token cache.
+    deadline = time.monotonic() + 2
+    while on_second.call("GET", "/api/v1/app/acme")[0] != 401 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    status, body = on_second.call("GET", "/api/v1/app/acme")
+    assert status == 401, body
