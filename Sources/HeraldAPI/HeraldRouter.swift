@@ -10,6 +10,8 @@ public enum HeraldRouter {
     ///   - delivery: the engine behind the resend route (nil answers 503 there).
     ///   - events: where endpoint.created/updated/deleted go (nil publishes none).
     ///   - engine: the delivery engine whose state `GET /api/v1/health` reports (nil reports `disabled`).
+    ///   - tasks: runs recover, replays, purges and usage statistics apart from their requests (nil runs them before
+    ///     answering).
     ///   - tokenChanges: where other processes' token changes arrive, so the token cache forgets them at once.
     ///   - metrics: where the API's counters go (ingested messages, requests by route and status).
     ///   - prometheus: the registry `GET /metrics` renders (nil answers 404 there).
@@ -19,6 +21,7 @@ public enum HeraldRouter {
         delivery: (any ManualDelivery)? = nil,
         events: OperationalEvents? = nil,
         engine: (any DeliveryEngineStatus)? = nil,
+        tasks: BackgroundTaskRunner? = nil,
         tokenChanges: TokenChanges? = nil,
         metrics: any MetricsFactory = MetricsSystem.factory,
         prometheus: PrometheusCollectorRegistry? = nil
@@ -44,15 +47,16 @@ public enum HeraldRouter {
             store: store, configuration: configuration, events: events,
             owner: .operational(configuration.operationalApplication)
         ).register(on: router)
-        DeliveryRoutes(store: store, delivery: delivery, configuration: configuration, events: events).register(on: router)
+        let starter = BackgroundTaskStarter(runner: tasks, store: store, events: events)
+        DeliveryRoutes(store: store, delivery: delivery, configuration: configuration, tasks: starter).register(on: router)
         EventTypeRoutes(store: store, configuration: configuration).register(on: router)
         EventTypeImportRoutes(store: store, configuration: configuration).register(on: router)
         EnvironmentRoutes(store: store, configuration: configuration).register(on: router)
         MessageRoutes(store: store, configuration: configuration, metrics: apiMetrics).register(on: router)
-        MessageBulkRoutes(store: store, configuration: configuration, events: events).register(on: router)
+        MessageBulkRoutes(store: store, configuration: configuration, tasks: starter).register(on: router)
         AttemptRoutes(store: store).register(on: router)
         BackgroundTaskRoutes(store: store).register(on: router)
-        StatisticsRoutes(store: store, configuration: configuration, events: events).register(on: router)
+        StatisticsRoutes(store: store, configuration: configuration, tasks: starter).register(on: router)
         AuthRoutes(store: store, configuration: configuration, authenticator: authenticator).register(on: router)
         IntegrationRoutes(store: store, configuration: configuration, authenticator: authenticator).register(on: router)
         DestinationRoutes(store: store, configuration: configuration).register(on: router)

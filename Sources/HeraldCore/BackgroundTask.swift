@@ -1,8 +1,8 @@
 import Foundation
 
-/// Bulk work that an API call did: recovering or replaying an endpoint's messages, or purging an application's
-/// payloads. Svix runs these in the background and clients poll them by id; Herald finishes them before it answers
-/// and keeps the record, so that polling and listing work the same.
+/// Bulk work that an API call started: recovering or replaying an endpoint's messages, purging an application's
+/// payloads, counting usage. As in Svix, it runs in the background and clients poll it by id; a task that ends
+/// within a moment is answered finished.
 public struct BackgroundTask: Sendable, Hashable {
     /// What the task did, in Svix's names.
     public enum Kind: String, Sendable, CaseIterable {
@@ -22,7 +22,7 @@ public struct BackgroundTask: Sendable, Hashable {
         }
     }
 
-    /// Where the task stands, in Svix's names. Herald records only tasks that ended.
+    /// Where the task stands, in Svix's names. A running task whose process stopped is marked failed.
     public enum Status: String, Sendable, CaseIterable {
         case running
         case finished
@@ -58,14 +58,17 @@ public struct BackgroundTask: Sendable, Hashable {
 
     /// A task of `kind` that finished at `now` having handled `count` messages, with a new id.
     public static func finished(_ kind: Kind, count: Int, now: Date, details: JSONValue? = nil) -> BackgroundTask {
+        var task = running(kind, now: now)
+        task.status = .finished
+        task.count = count
+        task.details = details
+        return task
+    }
+
+    /// A task of `kind` that starts at `now`, with a new id.
+    public static func running(_ kind: Kind, now: Date) -> BackgroundTask {
         BackgroundTask(
             id: Identifier.make(prefix: Identifier.backgroundTaskPrefix, milliseconds: now.millisecondsSince1970),
-            kind: kind,
-            status: .finished,
-            count: count,
-            createdAt: now,
-            updatedAt: now,
-            details: details
-        )
+            kind: kind, status: .running, count: 0, createdAt: now, updatedAt: now)
     }
 }

@@ -15,7 +15,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         foundation, gaugeAndRetentionIndexes, endpointOwnership, deferralIndex, backgroundTask, messageDeliverAt,
         messageContentType, backgroundTaskCount, applicationToken, applicationTokenFeatureFlags, integration,
-        backgroundTaskData, destination, tokenNotifications,
+        backgroundTaskData, destination, tokenNotifications, backgroundTaskRunning,
     ]
 
     static let foundation = Migration(
@@ -324,5 +324,11 @@ enum PostgresSchema {
             FOR EACH ROW EXECUTE FUNCTION herald_token_changed()
             """,
         ]
+    )
+
+    /// The sweep for tasks whose process stopped reads running tasks only.
+    static let backgroundTaskRunning = Migration(
+        name: "v15-background-task-running",
+        statements: ["CREATE INDEX background_task_running ON background_task (updated_at) WHERE status = 'running'"]
     )
 }

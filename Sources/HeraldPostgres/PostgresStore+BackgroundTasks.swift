@@ -18,6 +18,36 @@ extension PostgresStore {
         }
     }
 
+    public func updateBackgroundTask(_ task: BackgroundTask) async throws {
+        try await read { connection in
+            let updated = try await connection.rows(
+                """
+                UPDATE background_task SET status = \(task.status.rawValue), item_count = \(task.count),
+                    updated_at = \(PostgresColumn.milliseconds(task.updatedAt)), data = \(try PostgresColumn.json(task.details))
+                WHERE id = \(task.id) RETURNING id
+                """,
+                logger: logger
+            )
+            if updated.isEmpty { throw HeraldError.notFound("Background task not found") }
+        }
+    }
+
+    public func failAbandonedBackgroundTasks(updatedBefore: Date, now: Date) async throws -> Int {
+        try await read { connection in
+            try await connection.count(
+                """
+                WITH failed AS (
+                    UPDATE background_task SET status = 'failed', updated_at = \(PostgresColumn.milliseconds(now))
+                    WHERE status = 'running' AND updated_at < \(PostgresColumn.milliseconds(updatedBefore))
+                    RETURNING 1
+                )
+                SELECT count(*) FROM failed
+                """,
+                logger: logger
+            )
+        }
+    }
+
     public func backgroundTask(_ id: String) async throws -> BackgroundTask {
         try await read { connection in
             // PostgreSQL text cannot hold NUL, so no task id has one; querying with it would fail.

@@ -158,6 +158,16 @@ extension MeteredStore {
         try await measure(.insertBackgroundTask) { try await base.insertBackgroundTask(task) }
     }
 
+    public func updateBackgroundTask(_ task: BackgroundTask) async throws {
+        try await measure(.updateBackgroundTask) { try await base.updateBackgroundTask(task) }
+    }
+
+    public func failAbandonedBackgroundTasks(updatedBefore: Date, now: Date) async throws -> Int {
+        try await measure(.failAbandonedBackgroundTasks) {
+            try await base.failAbandonedBackgroundTasks(updatedBefore: updatedBefore, now: now)
+        }
+    }
+
     public func backgroundTask(_ id: String) async throws -> BackgroundTask {
         try await measure(.backgroundTask) { try await base.backgroundTask(id) }
     }

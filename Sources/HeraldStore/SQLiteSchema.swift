@@ -249,6 +249,11 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("background-task-running") { db in
+            // The sweep for tasks whose process stopped reads running tasks only.
+            try db.execute(
+                sql: "CREATE INDEX background_task_running ON background_task (updated_at) WHERE status = 'running'")
+        }
         return migrator
     }
 }

@@ -18,6 +18,29 @@ extension SQLiteStore {
         }
     }
 
+    public func updateBackgroundTask(_ task: BackgroundTask) async throws {
+        try await write { context in
+            try context.db.execute(
+                sql: "UPDATE background_task SET status = ?, item_count = ?, updated_at = ?, data = ? WHERE id = ?",
+                arguments: [
+                    task.status.rawValue, task.count, Column.milliseconds(task.updatedAt), try Column.json(task.details),
+                    task.id,
+                ]
+            )
+            if context.db.changesCount == 0 { throw HeraldError.notFound("Background task not found") }
+        }
+    }
+
+    public func failAbandonedBackgroundTasks(updatedBefore: Date, now: Date) async throws -> Int {
+        try await write { context in
+            try context.db.execute(
+                sql: "UPDATE background_task SET status = 'failed', updated_at = ? WHERE status = 'running' AND updated_at < ?",
+                arguments: [Column.milliseconds(now), Column.milliseconds(updatedBefore)]
+            )
+            return context.db.changesCount
+        }
+    }
+
     public func backgroundTask(_ id: String) async throws -> BackgroundTask {
         try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM background_task WHERE id = ?", arguments: [id])

@@ -137,8 +137,13 @@ public protocol Store: Sendable {
         -> (Endpoint, DeliveryTask)
 
     // MARK: Background tasks
-    /// Records a task an API call ran (a recover or a replay), for clients that poll it or list tasks.
+    /// Records a task an API call started or ran (a recover or a replay), for clients that poll it or list tasks.
     func insertBackgroundTask(_ task: BackgroundTask) async throws
+    /// Stores the task's status, count, data and update time (a running task's heartbeat, or its end).
+    func updateBackgroundTask(_ task: BackgroundTask) async throws
+    /// Marks failed the running tasks not updated since `updatedBefore`: their process stopped without finishing
+    /// them. Returns how many.
+    func failAbandonedBackgroundTasks(updatedBefore: Date, now: Date) async throws -> Int
     /// The task `id`; throws ``HeraldError/notFound(_:)`` for an unknown one.
     func backgroundTask(_ id: String) async throws -> BackgroundTask
     /// Tasks in id (creation) order, narrowed by `filter`.

@@ -42,6 +42,8 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case replayDeliveries = "replay_deliveries"
     case deliveryForResend = "delivery_for_resend"
     case insertBackgroundTask = "insert_background_task"
+    case updateBackgroundTask = "update_background_task"
+    case failAbandonedBackgroundTasks = "fail_abandoned_background_tasks"
     case backgroundTask = "background_task"
     case backgroundTasks = "background_tasks"
     case applicationUsage = "application_usage"

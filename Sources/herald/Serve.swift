@@ -73,6 +73,8 @@ struct Serve: AsyncParsableCommand {
             settings.deliveryEnabled
             ? DeliveryScheduler(store: store, configuration: delivery, logger: logger, metrics: metrics) : nil
         let tokenChanges = TokenChanges()
+        let events = OperationalEvents(store: store, application: delivery.operationalApplication, logger: logger)
+        let tasks = BackgroundTaskRunner(store: store, events: events, logger: logger)
         let router = HeraldRouter.make(
             store: store,
             configuration: APIConfiguration(
@@ -82,8 +84,9 @@ struct Serve: AsyncParsableCommand {
                 operationalApplication: delivery.operationalApplication ?? OperationalEvents.defaultApplication
             ),
             delivery: scheduler,
-            events: OperationalEvents(store: store, application: delivery.operationalApplication, logger: logger),
+            events: events,
             engine: scheduler,
+            tasks: tasks,
             tokenChanges: tokenChanges,
             metrics: metrics,
             prometheus: registry
@@ -115,6 +118,7 @@ struct Serve: AsyncParsableCommand {
             app.addServices(TokenChangeListener(store: postgres, changes: tokenChanges))
         }
         if let scheduler { app.addServices(scheduler) }
+        app.addServices(BackgroundTasks(runner: tasks))
         app.addServices(DeliveryBacklogSampler(store: store, metrics: metrics, logger: logger))
         app.addServices(
             RetentionPruner(

@@ -17,15 +17,30 @@ struct TestAPI: Sendable {
     let client: any TestClientProtocol
     let store: SQLiteStore
 
-    /// Runs `body` against a new API and database, then removes the database's directory.
-    static func run<Value: Sendable>(_ body: @Sendable (TestAPI) async throws -> Value) async throws -> Value {
+    /// Runs `body` against a new API and database, then removes the database's directory. With `tasks`, bulk tasks
+    /// run on a ``BackgroundTaskRunner`` that `tasks` makes for the store (as in `herald serve`), not before answering.
+    static func run<Value: Sendable>(
+        tasks: (@Sendable (SQLiteStore) -> BackgroundTaskRunner)? = nil,
+        _ body: @Sendable (TestAPI) async throws -> Value
+    ) async throws -> Value {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path, cipher: .random())
-        let app = Application(responder: HeraldResponder(HeraldRouter.make(store: store, configuration: configuration)))
-        return try await app.test(.router) { client in
-            try await body(TestAPI(client: client, store: store))
+        let runner = tasks?(store)
+        let app = Application(
+            responder: HeraldResponder(HeraldRouter.make(store: store, configuration: configuration, tasks: runner)))
+        return try await withThrowingTaskGroup(of: Value?.self) { group in
+            if let runner {
+                group.addTask {
+                    await runner.run()
+                    return nil
+                }
+            }
+            let value = try await app.test(.router) { client in try await body(TestAPI(client: client, store: store)) }
+            runner?.finish()
+            try await group.waitForAll()
+            return value
         }
     }
 

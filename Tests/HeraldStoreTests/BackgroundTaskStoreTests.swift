@@ -12,6 +12,36 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aRunningTaskIsUpdatedAndOnlyThoseLeftUntouchedAreFailedAsAbandoned(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
+            var live = BackgroundTask.running(.endpointReplay, now: fixedNow)
+            let abandoned = BackgroundTask.running(.endpointRecover, now: fixedNow)
+            let done = Self.task(.endpointRecover, sent: 3, at: 0)
+            for task in [live, abandoned, done] { try await store.insertBackgroundTask(task) }
+
+            live.updatedAt = fixedNow.addingTimeInterval(200)
+            try await store.updateBackgroundTask(live)
+            #expect(try await store.backgroundTask(live.id) == live)
+            var unknown = live
+            unknown.id = "qtask_unknown"
+            await #expect(throws: HeraldError.self) { try await store.updateBackgroundTask(unknown) }
+
+            let now = fixedNow.addingTimeInterval(400)
+            #expect(try await store.failAbandonedBackgroundTasks(updatedBefore: fixedNow.addingTimeInterval(100), now: now) == 1)
+            #expect(try await store.backgroundTask(abandoned.id).status == .failed)
+            #expect(try await store.backgroundTask(abandoned.id).updatedAt == now)
+            #expect(try await store.backgroundTask(live.id).status == .running)
+            #expect(try await store.backgroundTask(done.id) == done)
+
+            live.status = .finished
+            live.count = 42
+            live.details = .object(["note": .string("done")])
+            try await store.updateBackgroundTask(live)
+            #expect(try await store.backgroundTask(live.id) == live)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func tasksAreReadBackByIDAndListedByKindAcrossPages(_ kind: StoreKind) async throws {
         try await withStore(kind) { store, _ in
             let tasks = (0..<7).map { Self.task($0 % 3 == 0 ? .endpointReplay : .endpointRecover, sent: $0, at: Double($0)) }

@@ -23,18 +23,37 @@ struct BackgroundTaskRoutes {
         }
     }
 
-    /// Records a task of `application` (id or uid) that finished at `now` having handled `count` messages, so that
-    /// clients polling it by id find it, publishes `background_task.finished`, and answers 202 with it.
-    static func finished(
-        _ kind: BackgroundTask.Kind, count: Int, now: Date, application: String, store: any Store,
-        events: OperationalEvents?
-    ) async throws -> Response {
-        let task = BackgroundTask.finished(kind, count: count, now: now)
+}
+
+/// Starts the API's bulk tasks: through the process's ``BackgroundTaskRunner`` when it has one (`herald serve`),
+/// otherwise by running the work before answering (a router without services, as in tests).
+struct BackgroundTaskStarter: Sendable {
+    let runner: BackgroundTaskRunner?
+    let store: any Store
+    let events: OperationalEvents?
+
+    /// Runs `work` as a task of `kind`; `applicationID` ("" for none) is the application its
+    /// `background_task.finished` event names. Returns the task as it stands (see ``BackgroundTaskRunner``).
+    func start(
+        _ kind: BackgroundTask.Kind,
+        applicationID: String,
+        work: @escaping @Sendable () async throws -> (count: Int, details: JSONValue?)
+    ) async throws -> BackgroundTask {
+        if let runner { return try await runner.start(kind, applicationID: applicationID, work: work) }
+        let (count, details) = try await work()
+        let task = BackgroundTask.finished(kind, count: count, now: Date(), details: details)
         try await store.insertBackgroundTask(task)
-        // The application was there a moment ago; deleted meanwhile, nobody needs the event.
-        if let events, let applicationID = try? await store.application(application).id {
-            await events.publish([.backgroundTaskFinished(task, applicationID: applicationID)])
-        }
+        await events?.publish([.backgroundTaskFinished(task, applicationID: applicationID)])
+        return task
+    }
+
+    /// As ``start(_:applicationID:work:)``, answering 202 with the task.
+    func respond(
+        _ kind: BackgroundTask.Kind,
+        applicationID: String,
+        work: @escaping @Sendable () async throws -> Int
+    ) async throws -> Response {
+        let task = try await start(kind, applicationID: applicationID) { (try await work(), nil) }
         return try JSONCoding.response(BackgroundTaskOut(task), status: .accepted)
     }
 }

@@ -9,8 +9,8 @@ struct DeliveryRoutes {
     let store: any Store
     let delivery: (any ManualDelivery)?
     let configuration: APIConfiguration
-    /// Where `background_task.finished` goes.
-    let events: OperationalEvents?
+    /// Runs recover and the replays as background tasks.
+    let tasks: BackgroundTaskStarter
 
     func register(on router: Router<HeraldRequestContext>) {
         router.post("/api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend") { request, context in
@@ -27,49 +27,42 @@ struct DeliveryRoutes {
         }
         router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/recover") { request, context in
             let (since, until) = try await window(request, context)
+            let endpoint = try await endpoint(request, context)
             let now = Date()
-            let count = try await store.requeueFailedDeliveries(
-                application: request.pathParameter("app_id", context),
-                endpoint: request.pathParameter("endpoint_id", context),
-                since: since,
-                until: until,
-                now: now
-            )
-            return try await BackgroundTaskRoutes.finished(
-                .endpointRecover, count: count, now: now, application: request.pathParameter("app_id", context), store: store,
-                events: events)
+            return try await tasks.respond(.endpointRecover, applicationID: endpoint.applicationID) { [store] in
+                try await store.requeueFailedDeliveries(
+                    application: endpoint.applicationID, endpoint: endpoint.id, since: since, until: until, now: now)
+            }
         }
         router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/bulk-replay") { request, context in
             let input = try await JSONCoding.decode(
                 BulkReplayIn.self, request: request, context: context, limit: configuration.maximumBodyBytes)
             let now = Date()
-            let count = try await store.replayDeliveries(
-                application: request.pathParameter("app_id", context),
-                endpoint: request.pathParameter("endpoint_id", context),
-                filter: try input.filter(now: now),
-                now: now
-            )
-            return try await BackgroundTaskRoutes.finished(
-                .endpointBulkReplay, count: count, now: now, application: request.pathParameter("app_id", context), store: store,
-                events: events)
+            let filter = try input.filter(now: now)
+            let endpoint = try await endpoint(request, context)
+            return try await tasks.respond(.endpointBulkReplay, applicationID: endpoint.applicationID) { [store] in
+                try await store.replayDeliveries(
+                    application: endpoint.applicationID, endpoint: endpoint.id, filter: filter, now: now)
+            }
         }
         router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example") { request, context in
             try await sendExample(request, context)
         }
         router.post("/api/v1/app/{app_id}/endpoint/{endpoint_id}/replay-missing") { request, context in
             let (since, until) = try await window(request, context)
+            let endpoint = try await endpoint(request, context)
             let now = Date()
-            let count = try await store.replayMissingDeliveries(
-                application: request.pathParameter("app_id", context),
-                endpoint: request.pathParameter("endpoint_id", context),
-                since: since,
-                until: until,
-                now: now
-            )
-            return try await BackgroundTaskRoutes.finished(
-                .endpointReplay, count: count, now: now, application: request.pathParameter("app_id", context), store: store,
-                events: events)
+            return try await tasks.respond(.endpointReplay, applicationID: endpoint.applicationID) { [store] in
+                try await store.replayMissingDeliveries(
+                    application: endpoint.applicationID, endpoint: endpoint.id, since: since, until: until, now: now)
+            }
         }
+    }
+
+    /// The path's endpoint: checked before a task starts, so that an unknown one is a 404, not a failed task.
+    private func endpoint(_ request: Request, _ context: HeraldRequestContext) async throws -> Endpoint {
+        try await store.endpoint(
+            application: request.pathParameter("app_id", context), request.pathParameter("endpoint_id", context))
     }
 
     /// Sends an example of an event type (or a `svix.ping`) to this one endpoint, as a message of its application.

@@ -8,8 +8,8 @@ import Hummingbird
 struct MessageBulkRoutes {
     let store: any Store
     let configuration: APIConfiguration
-    /// Where `background_task.finished` goes.
-    let events: OperationalEvents?
+    /// Runs the purge of all contents as a background task.
+    let tasks: BackgroundTaskStarter
 
     func register(on router: Router<HeraldRequestContext>) {
         router.post("/api/v1/app/{app_id}/msg/precheck/active") { request, context in
@@ -38,10 +38,10 @@ struct MessageBulkRoutes {
             return try JSONCoding.response(BulkExpungeContentsOut(results: results))
         }
         router.post("/api/v1/app/{app_id}/msg/expunge-all-contents") { request, context in
-            let application = try request.pathParameter("app_id", context)
-            let count = try await store.expungeAllPayloads(application: application)
-            return try await BackgroundTaskRoutes.finished(
-                .applicationPurgeContent, count: count, now: Date(), application: application, store: store, events: events)
+            let application = try await store.application(request.pathParameter("app_id", context)).id
+            return try await tasks.respond(.applicationPurgeContent, applicationID: application) { [store] in
+                try await store.expungeAllPayloads(application: application)
+            }
         }
     }
 

@@ -5,12 +5,12 @@ import Hummingbird
 
 /// `POST /api/v1/stats/usage/app` (`svix.statistics.aggregate_app_stats`): how many deliveries (message ×
 /// endpoint, Svix's `messageDestinations`) each application's messages of a time window made, for usage reports
-/// and billing. Svix computes it in the background; Herald answers with the finished `application.stats` task,
-/// whose `data.appStats` holds the figures (`GET /api/v1/background-task/{id}`, and `background_task.finished`).
+/// and billing. It runs as the background task `application.stats`, whose `data.appStats` holds the figures
+/// (`GET /api/v1/background-task/{id}`, and `background_task.finished`).
 struct StatisticsRoutes {
     let store: any Store
     let configuration: APIConfiguration
-    let events: OperationalEvents?
+    let tasks: BackgroundTaskStarter
 
     func register(on router: Router<HeraldRequestContext>) {
         router.post("/api/v1/stats/usage/app") { request, context in
@@ -33,20 +33,22 @@ struct StatisticsRoutes {
                 }
                 requested = found
             }
-            let usage = try await store.applicationUsage(
-                applications: requested.map { $0.map(\.id) }, since: since, until: until)
-            var stats = Dictionary(uniqueKeysWithValues: usage.map { ($0.applicationID, $0) })
-            // Applications asked for by name are listed even when their messages made no deliveries.
-            for application in requested ?? [] where stats[application.id] == nil {
-                stats[application.id] = ApplicationUsage(
-                    applicationID: application.id, applicationUID: application.uid, messageDestinations: 0)
+            let chosen = requested
+            let task = try await tasks.start(.applicationStats, applicationID: "") { [store] in
+                let usage = try await store.applicationUsage(
+                    applications: chosen.map { $0.map(\.id) }, since: since, until: until)
+                var stats = Dictionary(uniqueKeysWithValues: usage.map { ($0.applicationID, $0) })
+                // Applications asked for by name are listed even when their messages made no deliveries.
+                for application in chosen ?? [] where stats[application.id] == nil {
+                    stats[application.id] = ApplicationUsage(
+                        applicationID: application.id, applicationUID: application.uid, messageDestinations: 0)
+                }
+                let rows = stats.values.sorted { $0.applicationID < $1.applicationID }
+                return (
+                    rows.reduce(0) { $0 + $1.messageDestinations },
+                    .object(["appStats": .array(rows.map(AppUsageStatsIn.row))])
+                )
             }
-            let rows = stats.values.sorted { $0.applicationID < $1.applicationID }
-            let task = BackgroundTask.finished(
-                .applicationStats, count: rows.reduce(0) { $0 + $1.messageDestinations }, now: Date(),
-                details: .object(["appStats": .array(rows.map(AppUsageStatsIn.row))]))
-            try await store.insertBackgroundTask(task)
-            await events?.publish([.backgroundTaskFinished(task, applicationID: "")])
             return try JSONCoding.response(AppUsageStatsOut(task, unresolvedAppIds: unresolved), status: .accepted)
         }
     }

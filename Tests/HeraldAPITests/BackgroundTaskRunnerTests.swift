@@ -1,0 +1,127 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import Logging
+import Testing
+
+@testable import HeraldAPI
+
+/// Bulk tasks run apart from their requests: answered finished when quick, running otherwise, and never left running
+/// once their process is gone.
+@Suite struct BackgroundTaskRunnerTests {
+    struct WorkFailed: Error {}
+
+    /// A runner over a fresh store, running while `body` runs.
+    static func withRunner(
+        answerWithin: Duration = .milliseconds(50),
+        heartbeat: Duration = .milliseconds(50),
+        abandonAfter: TimeInterval = 300,
+        _ body: @Sendable (BackgroundTaskRunner, SQLiteStore) async throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-tasks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path, cipher: .random())
+        let runner = BackgroundTaskRunner(
+            store: store, events: nil, logger: Logger(label: "test"), answerWithin: answerWithin, heartbeat: heartbeat,
+            abandonAfter: abandonAfter)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await runner.run() }
+            try await body(runner, store)
+            runner.finish()
+            try await group.waitForAll()
+        }
+    }
+
+    /// Polls the task until it is no longer running (at most 10 s).
+    static func ended(_ id: String, _ store: any Store) async throws -> BackgroundTask {
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            let task = try await store.backgroundTask(id)
+            if task.status != .running || Date() > deadline { return task }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    @Test func aQuickTaskIsAnsweredFinished() async throws {
+        try await Self.withRunner(answerWithin: .seconds(5)) { runner, store in
+            let task = try await runner.start(.endpointRecover, applicationID: "") { (3, nil) }
+            #expect(task.status == .finished && task.count == 3)
+            let stored = try await store.backgroundTask(task.id)
+            #expect(stored.status == .finished && stored.count == 3)
+        }
+    }
+
+    @Test func aLongTaskIsAnsweredRunningKeptAliveAndFinishedInTheBackground() async throws {
+        try await Self.withRunner { runner, store in
+            let task = try await runner.start(.endpointReplay, applicationID: "") {
+                try await Task.sleep(for: .milliseconds(600))
+                return (7, .object(["note": .string("slow")]))
+            }
+            #expect(task.status == .running && task.count == 0)
+            try await Task.sleep(for: .milliseconds(300))
+            let beating = try await store.backgroundTask(task.id)
+            #expect(beating.status == .running && beating.updatedAt > task.updatedAt, "no heartbeat")
+            let ended = try await Self.ended(task.id, store)
+            #expect(ended.status == .finished && ended.count == 7 && ended.details == .object(["note": .string("slow")]))
+        }
+    }
+
+    @Test func aTaskWhoseWorkFailsIsRecordedFailed() async throws {
+        try await Self.withRunner { runner, store in
+            let task = try await runner.start(.applicationPurgeContent, applicationID: "") {
+                try await Task.sleep(for: .milliseconds(100))
+                throw WorkFailed()
+            }
+            #expect(try await Self.ended(task.id, store).status == .failed)
+        }
+    }
+
+    @Test func afterShutdownBeginsNoTaskStartsAndThoseRunningEnd() async throws {
+        try await Self.withRunner { runner, store in
+            let running = try await runner.start(.endpointReplay, applicationID: "") {
+                try await Task.sleep(for: .milliseconds(300))
+                return (1, nil)
+            }
+            runner.finish()
+            await #expect(throws: APIError.self) {
+                _ = try await runner.start(.endpointReplay, applicationID: "") { (1, nil) }
+            }
+            let refused = try await store.backgroundTasks(
+                filter: BackgroundTaskFilter(status: .failed), PageRequest(limit: 10, order: .ascending))
+            #expect(refused.items.count == 1)
+            #expect(try await Self.ended(running.id, store).status == .finished)
+        }
+    }
+
+    @Test func aTaskLeftRunningByAStoppedProcessIsFailedBySweeping() async throws {
+        try await Self.withRunner(abandonAfter: 0.5) { _, store in
+            let orphan = BackgroundTask.running(.endpointRecover, now: Date().addingTimeInterval(-60))
+            try await store.insertBackgroundTask(orphan)
+            #expect(try await Self.ended(orphan.id, store).status == .failed)
+        }
+    }
+
+    @Test func routesStartTasksOnTheRunnerAndAnswerWithTheTaskToPoll() async throws {
+        try await TestAPI.run(tasks: {
+            BackgroundTaskRunner(store: $0, events: nil, logger: Logger(label: "test"), answerWithin: .zero)
+        }) { api in
+            _ = try await api.createApplication(uid: "acme")
+            let endpoint = try await api.createEndpoint(app: "acme")
+            for _ in 0..<3 { _ = try await api.sendMessage(app: "acme") }
+            let started = try await api.post(
+                "/api/v1/app/acme/endpoint/\(endpoint)/replay-missing", #"{"since":"2020-01-01T00:00:00Z"}"#)
+            #expect(started.status == .accepted && started["task"] == "endpoint.replay", "body: \(started.text)")
+            let id = try #require(started["id"]?.string)
+            let ended = try await Self.ended(id, api.store)
+            // The endpoint had every message already: nothing was missing.
+            #expect(ended.status == .finished && ended.count == 0)
+            expectError(
+                try await api.post("/api/v1/app/acme/endpoint/ep_nothing/recover", #"{"since":"2020-01-01T00:00:00Z"}"#),
+                .notFound, code: "not_found")
+            let purge = try await api.post("/api/v1/app/acme/msg/expunge-all-contents", "{}")
+            let purged = try await Self.ended(try #require(purge["id"]?.string), api.store)
+            #expect(purged.status == .finished && purged.count == 3)
+        }
+    }
+}
