@@ -32,6 +32,19 @@ extension PostgresStore {
         }
     }
 
+    public func touchBackgroundTasks(_ ids: [String], now: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await read { connection in
+            try await connection.rows(
+                """
+                UPDATE background_task SET updated_at = \(PostgresColumn.milliseconds(now))
+                WHERE status = 'running' AND id = ANY(\(ids)::TEXT[])
+                """,
+                logger: logger
+            )
+        }
+    }
+
     public func failAbandonedBackgroundTasks(updatedBefore: Date, now: Date) async throws -> Int {
         try await read { connection in
             try await connection.count(

@@ -162,6 +162,10 @@ extension MeteredStore {
         try await measure(.updateBackgroundTask) { try await base.updateBackgroundTask(task) }
     }
 
+    public func touchBackgroundTasks(_ ids: [String], now: Date) async throws {
+        try await measure(.touchBackgroundTasks) { try await base.touchBackgroundTasks(ids, now: now) }
+    }
+
     public func failAbandonedBackgroundTasks(updatedBefore: Date, now: Date) async throws -> Int {
         try await measure(.failAbandonedBackgroundTasks) {
             try await base.failAbandonedBackgroundTasks(updatedBefore: updatedBefore, now: now)

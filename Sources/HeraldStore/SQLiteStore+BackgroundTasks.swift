@@ -31,6 +31,19 @@ extension SQLiteStore {
         }
     }
 
+    public func touchBackgroundTasks(_ ids: [String], now: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await write { context in
+            try context.db.execute(
+                sql: """
+                    UPDATE background_task SET updated_at = ?
+                    WHERE status = 'running' AND id IN (\(databaseQuestionMarks(count: ids.count)))
+                    """,
+                arguments: StatementArguments([Column.milliseconds(now)]) + StatementArguments(ids)
+            )
+        }
+    }
+
     public func failAbandonedBackgroundTasks(updatedBefore: Date, now: Date) async throws -> Int {
         try await write { context in
             try context.db.execute(

@@ -141,6 +141,8 @@ public protocol Store: Sendable {
     func insertBackgroundTask(_ task: BackgroundTask) async throws
     /// Stores the task's status, count, data and update time (a running task's heartbeat, or its end).
     func updateBackgroundTask(_ task: BackgroundTask) async throws
+    /// Sets the update time of those of the tasks `ids` that are still running to `now` (a heartbeat).
+    func touchBackgroundTasks(_ ids: [String], now: Date) async throws
     /// Marks failed the running tasks not updated since `updatedBefore`: their process stopped without finishing
     /// them. Returns how many.
     func failAbandonedBackgroundTasks(updatedBefore: Date, now: Date) async throws -> Int

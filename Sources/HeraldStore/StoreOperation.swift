@@ -43,6 +43,7 @@ public enum StoreOperation: String, Sendable, Hashable, CaseIterable {
     case deliveryForResend = "delivery_for_resend"
     case insertBackgroundTask = "insert_background_task"
     case updateBackgroundTask = "update_background_task"
+    case touchBackgroundTasks = "touch_background_tasks"
     case failAbandonedBackgroundTasks = "fail_abandoned_background_tasks"
     case backgroundTask = "background_task"
     case backgroundTasks = "background_tasks"

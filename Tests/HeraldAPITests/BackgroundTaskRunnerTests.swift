@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldStore
 import Logging
+import Synchronization
 import Testing
 
 @testable import HeraldAPI
@@ -52,18 +53,74 @@ import Testing
         }
     }
 
+    /// Work that holds its task open until the test lets it go, so no expectation depends on how fast this
+    /// machine is.
+    final class Gate: Sendable {
+        private let open = Mutex(false)
+        func release() { open.withLock { $0 = true } }
+        func wait() async throws {
+            while !open.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        }
+    }
+
+    /// Polls until `condition` holds (at most 10 s); returns whether it did.
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     @Test func aLongTaskIsAnsweredRunningKeptAliveAndFinishedInTheBackground() async throws {
         try await Self.withRunner { runner, store in
+            let gate = Gate()
             let task = try await runner.start(.endpointReplay, applicationID: "") {
-                try await Task.sleep(for: .milliseconds(600))
+                try await gate.wait()
                 return (7, .object(["note": .string("slow")]))
             }
             #expect(task.status == .running && task.count == 0)
-            try await Task.sleep(for: .milliseconds(300))
-            let beating = try await store.backgroundTask(task.id)
-            #expect(beating.status == .running && beating.updatedAt > task.updatedAt, "no heartbeat")
+            let beat = try await Self.eventually { try await store.backgroundTask(task.id).updatedAt > task.updatedAt }
+            #expect(beat, "no heartbeat")
+            #expect(try await store.backgroundTask(task.id).status == .running)
+            gate.release()
             let ended = try await Self.ended(task.id, store)
             #expect(ended.status == .finished && ended.count == 7 && ended.details == .object(["note": .string("slow")]))
+        }
+    }
+
+    @Test func atMostFourTasksRunAtOnceAndTheWaitingOnesAreKeptAlive() async throws {
+        try await Self.withRunner(abandonAfter: 0.5) { runner, store in
+            let gate = Gate()
+            let started = Mutex(0)
+            var ids: [String] = []
+            for _ in 0..<6 {
+                let task = try await runner.start(.endpointReplay, applicationID: "") {
+                    started.withLock { $0 += 1 }
+                    try await gate.wait()
+                    return (1, nil)
+                }
+                ids.append(task.id)
+            }
+            let four = BackgroundTaskRunner.maximumConcurrentTasks
+            #expect(try await Self.eventually { started.withLock { $0 } == four })
+            // The last two wait for a slot, longer than `abandonAfter`: the heartbeat keeps them running.
+            let waiting = Array(ids.suffix(2))
+            let waitedLong = try await Self.eventually {
+                var long = true
+                for id in waiting {
+                    let task = try await store.backgroundTask(id)
+                    long = long && task.updatedAt.timeIntervalSince(task.createdAt) > 1
+                }
+                return long
+            }
+            #expect(waitedLong)
+            for id in waiting { #expect(try await store.backgroundTask(id).status == .running) }
+            #expect(started.withLock { $0 } == four)
+            gate.release()
+            for id in ids { #expect(try await Self.ended(id, store).status == .finished) }
+            #expect(started.withLock { $0 } == 6)
         }
     }
 

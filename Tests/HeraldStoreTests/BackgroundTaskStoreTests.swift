@@ -26,6 +26,12 @@ import Testing
             unknown.id = "qtask_unknown"
             await #expect(throws: HeraldError.self) { try await store.updateBackgroundTask(unknown) }
 
+            // A heartbeat touches running tasks only.
+            try await store.touchBackgroundTasks([live.id, done.id], now: fixedNow.addingTimeInterval(300))
+            live.updatedAt = fixedNow.addingTimeInterval(300)
+            #expect(try await store.backgroundTask(live.id) == live)
+            #expect(try await store.backgroundTask(done.id) == done)
+
             let now = fixedNow.addingTimeInterval(400)
             #expect(try await store.failAbandonedBackgroundTasks(updatedBefore: fixedNow.addingTimeInterval(100), now: now) == 1)
             #expect(try await store.backgroundTask(abandoned.id).status == .failed)

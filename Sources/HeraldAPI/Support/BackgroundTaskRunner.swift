@@ -2,15 +2,20 @@ import Foundation
 import HeraldCore
 import HeraldStore
 import Logging
+import Synchronization
 
 /// Runs the API's bulk tasks (recover, replays, content purges, usage statistics) apart from the requests that
 /// start them, so that a task over millions of messages is not cut short by a client's timeout. The request waits
 /// up to ``answerWithin`` and answers the finished task, or else the running one, which the client polls by id.
 ///
-/// A running task's record is touched every ``heartbeat``; one left untouched for ``abandonAfter`` (its process
-/// stopped) is marked failed by whichever server sweeps first. Run ``run()`` as a service of the process and call
-/// ``finish()`` on graceful shutdown: tasks already started then run to their end.
+/// At most ``maximumConcurrentTasks`` run at once; the others wait their turn, reported as running. The record of
+/// every task this runner holds, waiting or running, is touched every ``heartbeat``; one left untouched for
+/// ``abandonAfter`` (its server stopped) is marked failed by whichever server sweeps first. Run ``run()`` as a
+/// service of the process and call ``finish()`` on graceful shutdown: tasks already accepted then run to their end.
 public final class BackgroundTaskRunner: Sendable {
+    /// How many tasks run at once: each writes in chunks on the store's writer, beside ingest and delivery.
+    public static let maximumConcurrentTasks = 4
+
     /// One started task and the work that completes it: how many messages it handled, and any data beyond that.
     struct Job: Sendable {
         var task: BackgroundTask
@@ -28,6 +33,8 @@ public final class BackgroundTaskRunner: Sendable {
     let abandonAfter: TimeInterval
     private let jobs: AsyncStream<Job>
     private let queue: AsyncStream<Job>.Continuation
+    /// The ids of the tasks accepted and not yet ended, for the heartbeat.
+    private let held = Mutex<Set<String>>([])
 
     public init(
         store: any Store,
@@ -46,17 +53,23 @@ public final class BackgroundTaskRunner: Sendable {
         (jobs, queue) = AsyncStream.makeStream(of: Job.self)
     }
 
-    /// Runs the tasks started through it until ``finish()``, then waits for those still running; meanwhile sweeps
-    /// abandoned tasks every ``heartbeat``.
+    /// Runs the tasks started through it until ``finish()``, then waits for those accepted; meanwhile, every
+    /// ``heartbeat``, touches the tasks it holds and sweeps abandoned ones.
     public func run() async {
-        await withTaskGroup(of: Void.self) { sweeper in
-            sweeper.addTask { await self.sweepAbandonedTasks() }
-            await withDiscardingTaskGroup { running in
+        await withTaskGroup(of: Void.self) { upkeep in
+            upkeep.addTask { await self.keepTasksAlive() }
+            await withTaskGroup(of: Void.self) { running in
+                var count = 0
                 for await job in jobs {
+                    if count == Self.maximumConcurrentTasks {
+                        await running.next()
+                        count -= 1
+                    }
                     running.addTask { await self.execute(job) }
+                    count += 1
                 }
             }
-            sweeper.cancelAll()
+            upkeep.cancelAll()
         }
     }
 
@@ -75,7 +88,9 @@ public final class BackgroundTaskRunner: Sendable {
         var task = BackgroundTask.running(kind, now: Date())
         try await store.insertBackgroundTask(task)
         let (result, done) = AsyncStream.makeStream(of: BackgroundTask.self)
+        held.withLock { _ = $0.insert(task.id) }
         guard case .enqueued = queue.yield(Job(task: task, applicationID: applicationID, work: work, done: done)) else {
+            held.withLock { _ = $0.remove(task.id) }
             task.status = .failed
             task.updatedAt = Date()
             try await store.updateBackgroundTask(task)
@@ -96,16 +111,7 @@ public final class BackgroundTaskRunner: Sendable {
     private func execute(_ job: Job) async {
         var task = job.task
         do {
-            let (count, details) = try await withThrowingTaskGroup(of: (count: Int, details: JSONValue?)?.self) { group in
-                group.addTask { try await job.work() }
-                group.addTask {
-                    await self.beat(job.task)
-                    return nil
-                }
-                let result = try await group.next() ?? nil
-                group.cancelAll()
-                return result ?? (0, nil)
-            }
+            let (count, details) = try await job.work()
             (task.status, task.count, task.details) = (.finished, count, details)
         } catch {
             task.status = .failed
@@ -119,33 +125,23 @@ public final class BackgroundTaskRunner: Sendable {
             logger.error("Could not record a background task's end", metadata: ["task": "\(task.id)", "error": "\(error)"])
         }
         await events?.publish([.backgroundTaskFinished(task, applicationID: job.applicationID)])
+        held.withLock { _ = $0.remove(task.id) }
         job.done.yield(task)
         job.done.finish()
     }
 
-    /// Touches the running task's record every ``heartbeat`` until cancelled, so no sweep takes it for abandoned.
-    private func beat(_ started: BackgroundTask) async {
-        var task = started
-        while (try? await Task.sleep(for: heartbeat)) != nil {
-            task.updatedAt = Date()
-            do {
-                try await store.updateBackgroundTask(task)
-            } catch {
-                logger.warning(
-                    "Could not touch a running background task", metadata: ["task": "\(task.id)", "error": "\(error)"])
-            }
-        }
-    }
-
-    private func sweepAbandonedTasks() async {
+    /// Every ``heartbeat``: touches the tasks this runner holds, so no sweep takes them for abandoned, and marks
+    /// failed those no server has touched for ``abandonAfter``.
+    private func keepTasksAlive() async {
         while (try? await Task.sleep(for: heartbeat)) != nil {
             let now = Date()
             do {
+                try await store.touchBackgroundTasks(held.withLock { Array($0) }, now: now)
                 let failed = try await store.failAbandonedBackgroundTasks(
                     updatedBefore: now.addingTimeInterval(-abandonAfter), now: now)
                 if failed > 0 { logger.warning("Marked abandoned background tasks failed", metadata: ["count": "\(failed)"]) }
             } catch {
-                logger.warning("Could not sweep abandoned background tasks", metadata: ["error": "\(error)"])
+                logger.warning("Could not keep background tasks' records", metadata: ["error": "\(error)"])
             }
         }
     }

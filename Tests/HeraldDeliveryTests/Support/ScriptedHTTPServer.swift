@@ -115,6 +115,10 @@ final class ScriptedHTTPServer: Sendable {
 
 /// A self-signed certificate, made with the `openssl` command for one test.
 struct TLSTestCertificate: Sendable {
+    /// Foundation's `Process.run()` on Linux crashed (a bad pointer in its memcpy) when two tests ran it at once:
+    /// one spawn at a time.
+    private static let spawning = Mutex(())
+
     let certificatePEM: String
     let keyPEM: String
 
@@ -134,7 +138,7 @@ struct TLSTestCertificate: Sendable {
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try Self.spawning.withLock { _ in try process.run() }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
         certificatePEM = try String(contentsOfFile: certificate, encoding: .utf8)
