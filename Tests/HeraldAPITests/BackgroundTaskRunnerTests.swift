@@ -34,9 +34,9 @@ import Testing
         }
     }
 
-    /// Polls the task until it is no longer running (at most 10 s).
+    /// Polls the task until it is no longer running (at most 30 s: the full suite loads this machine heavily).
     static func ended(_ id: String, _ store: any Store) async throws -> BackgroundTask {
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(30)
         while true {
             let task = try await store.backgroundTask(id)
             if task.status != .running || Date() > deadline { return task }
@@ -63,9 +63,9 @@ import Testing
         }
     }
 
-    /// Polls until `condition` holds (at most 10 s); returns whether it did.
+    /// Polls until `condition` holds (at most 30 s); returns whether it did.
     static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(20))
