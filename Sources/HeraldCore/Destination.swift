@@ -60,6 +60,6 @@ public struct Destination: Sendable, Hashable {
 
     /// Where a consumer starts that has neither an iterator nor a time: the messages made since the destination.
     public var startPosition: String {
-        Identifier.upperBound(prefix: Identifier.messagePrefix, milliseconds: createdAt.millisecondsSince1970 - 1)
+        Identifier.messagePosition(after: createdAt.millisecondsSince1970 - 1)
     }
 }

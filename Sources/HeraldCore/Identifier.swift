@@ -83,6 +83,11 @@ public enum Identifier {
         encode(prefix: prefix, high: (UInt64(max(0, milliseconds)) & 0xFFFF_FFFF_FFFF) << 16 | 0xFFFF, low: .max)
     }
 
+    /// A poller's position after the instant `milliseconds`: the messages made later sort above it.
+    public static func messagePosition(after milliseconds: Int64) -> String {
+        upperBound(prefix: messagePrefix, milliseconds: milliseconds)
+    }
+
     /// Whether `text` has the shape of an id with `prefix` (used to tell ids from uids).
     public static func looksLikeID(_ text: String, prefix: String) -> Bool {
         guard text.hasPrefix(prefix) else { return false }

@@ -19,9 +19,7 @@ struct PollerRoutes {
         router.get(.init(Self.path)) { request, context in
             let destination = try await destination(request, context)
             let query = try Query(request)
-            let after = try query.date("after").map {
-                Identifier.upperBound(prefix: Identifier.messagePrefix, milliseconds: $0.millisecondsSince1970)
-            }
+            let after = try query.date("after").map { Identifier.messagePosition(after: $0.millisecondsSince1970) }
             let start = try Self.iterator(query) ?? after ?? destination.startPosition
             var poll = MessagePoll(destination: destination)
             poll.eventType = query.string("event_type")
@@ -48,8 +46,7 @@ struct PollerRoutes {
             let consumer = try Self.consumerID(request, context)
             let input = try await JSONCoding.decode(
                 PollerSeekIn.self, request: request, context: context, limit: configuration.maximumBodyBytes)
-            let position = Identifier.upperBound(
-                prefix: Identifier.messagePrefix, milliseconds: try input.date().millisecondsSince1970)
+            let position = Identifier.messagePosition(after: try input.date().millisecondsSince1970)
             try await store.setPollerPosition(
                 destination: destination.id, consumer: consumer, position: position, now: Date())
             return try JSONCoding.response(PollerSeekOut(iterator: position))
@@ -86,16 +83,11 @@ struct PollerRoutes {
 
     /// Svix's `PollingEndpointOut`: the messages as `MessageOut`s, the iterator to go on from, and `done`.
     private static func response(_ result: MessagePoll.Result) throws -> Response {
-        var bytes = Array(#"{"data":["#.utf8)
-        for (index, message) in result.messages.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes += MessageOut.encode(message, withContent: true)
-        }
-        bytes += Array(#"],"iterator":"#.utf8)
-        bytes += try JSONCoding.encoder.encode(result.position)
-        bytes += Array(#","done":"#.utf8)
-        bytes += Array((result.done ? "true" : "false").utf8)
-        bytes.append(UInt8(ascii: "}"))
-        return JSONCoding.raw(bytes)
+        try JSONCoding.dataResponse(
+            result.messages, encodeItem: { MessageOut.encode($0, withContent: true) },
+            then: [
+                ("iterator", try JSONCoding.encode(result.position)),
+                ("done", Array((result.done ? "true" : "false").utf8)),
+            ])
     }
 }

@@ -140,17 +140,28 @@ enum JSONCoding {
 
     /// A list response `{data, iterator, prevIterator, done}` from items already encoded.
     static func listResponse<Item>(_ page: Page<Item>, encodeItem: (Item) throws -> [UInt8]) throws -> Response {
+        try dataResponse(
+            page.items, encodeItem: encodeItem,
+            then: [
+                ("iterator", try encode(page.iterator)), ("prevIterator", try encode(page.prevIterator)),
+                ("done", Array((page.done ? "true" : "false").utf8)),
+            ])
+    }
+
+    /// `{"data": [items], …}`: the items encoded by `encodeItem`, then the members `then` (name, JSON value).
+    static func dataResponse<Item>(
+        _ items: [Item], encodeItem: (Item) throws -> [UInt8], then members: [(String, [UInt8])]
+    ) throws -> Response {
         var bytes = Array(#"{"data":["#.utf8)
-        for (index, item) in page.items.enumerated() {
+        for (index, item) in items.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             bytes += try encodeItem(item)
         }
-        bytes += Array(#"],"iterator":"#.utf8)
-        bytes += try encoder.encode(page.iterator)
-        bytes += Array(#","prevIterator":"#.utf8)
-        bytes += try encoder.encode(page.prevIterator)
-        bytes += Array(#","done":"#.utf8)
-        bytes += Array((page.done ? "true" : "false").utf8)
+        bytes.append(UInt8(ascii: "]"))
+        for (name, value) in members {
+            bytes += Array(",\"\(name)\":".utf8)
+            bytes += value
+        }
         bytes.append(UInt8(ascii: "}"))
         return raw(bytes)
     }
