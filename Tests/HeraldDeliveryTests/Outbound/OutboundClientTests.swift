@@ -102,7 +102,8 @@ import Testing
 
     @Test func sequentialRequestsShareOneKeptAliveConnection() async throws {
         let server = try await ScriptedHTTPServer()
-        let client = OutboundClient()
+        // An idle timeout no pause of a loaded machine reaches: the default 4 s closed the connection once mid-test.
+        let client = OutboundClient(idleTimeout: .seconds(60))
         for _ in 1...5 {
             let result = await Self.send(client, Self.request(host: "127.0.0.1", port: server.port))
             #expect(try result.get().status == 204)
@@ -173,7 +174,7 @@ import Testing
     @Test func aChunkedResponseIsReadWholeAndTheConnectionReused() async throws {
         let chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
         let server = try await ScriptedHTTPServer { _ in .raw(chunked) }
-        let client = OutboundClient()
+        let client = OutboundClient(idleTimeout: .seconds(60))
         for _ in 1...3 {
             let response = try await Self.send(client, port: server.port).get()
             #expect(response.status == 200)
