@@ -37,6 +37,8 @@ public struct DeliveryConfiguration: Sendable {
     public var operationalApplication: String? = OperationalEvents.defaultApplication
     /// The networks deliveries may reach despite the address guard (`HERALD_ALLOWED_NETWORKS`).
     public var addressPolicy = AddressPolicy()
+    /// The HTTP proxy every delivery goes through (`HERALD_OUTBOUND_PROXY`); nil connects directly.
+    public var outboundProxy: OutboundProxy?
     /// This process's name in lease records. Keep it across restarts (`herald serve` stores it in the data
     /// directory) so a restarted process takes back its own leases at once.
     public var instanceID = "herald-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)

@@ -63,7 +63,9 @@ public final class DeliveryScheduler: Service, Sendable {
         self.logger = logger
         self.metrics = DeliveryMetrics(factory: metrics)
         self.now = now
-        client = OutboundClient(connectTimeout: .milliseconds(Int64(min(configuration.requestTimeout, 10) * 1000)))
+        client = OutboundClient(
+            connectTimeout: .milliseconds(Int64(min(configuration.requestTimeout, 10) * 1000)),
+            proxy: configuration.outboundProxy)
         let resolutions = ResolutionCache(resolver: AddressGuard.systemResolver)
         dispatcher = Dispatcher(
             configuration: configuration,

@@ -122,7 +122,8 @@ struct Dispatcher: Sendable {
             payload: payload,
             timestamp: now,
             signatureHeaders: configuration.signatureHeaders,
-            secrets: secrets
+            secrets: secrets,
+            proxy: configuration.outboundProxy
         )
         let deadline = NIODeadline.now() + .milliseconds(Int64(configuration.requestTimeout * 1000))
         return client.send(
@@ -169,6 +170,7 @@ struct Dispatcher: Sendable {
             case .connectionClosed, .cancelled: return .connectionReset
             case .invalidResponse: return .invalidResponse
             case .certificateNamesAnotherHost: return .tlsFailure
+            case .proxy: return .proxyFailure
             }
         case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError:
             return .tlsFailure

@@ -12,9 +12,12 @@ enum WebhookRequest {
         payload: [UInt8],
         timestamp: Date,
         signatureHeaders: DeliveryConfiguration.SignatureHeaders,
-        secrets parsed: ParsedSecrets
+        secrets parsed: ParsedSecrets,
+        proxy: OutboundProxy? = nil
     ) -> OutboundRequest {
-        var writer = OutboundRequest.Writer(path: template.path, hostHeader: template.hostHeader, bodyLength: payload.count)
+        var writer = OutboundRequest.Writer(
+            path: template.path, hostHeader: template.hostHeader, bodyLength: payload.count, https: template.https,
+            proxy: proxy)
         // Credentials in the URL replace an `Authorization` header of the endpoint's. Reserved names are left out
         // (the API refuses them; this guards rows written before that rule).
         let credentials = template.authorization

@@ -72,6 +72,9 @@ struct Serve: AsyncParsableCommand {
         let scheduler =
             settings.deliveryEnabled
             ? DeliveryScheduler(store: store, configuration: delivery, logger: logger, metrics: metrics) : nil
+        if scheduler != nil, let proxy = delivery.outboundProxy {
+            logger.info("Deliveries go through an outbound proxy", metadata: ["proxy": "\(proxy)"])
+        }
         let tokenChanges = TokenChanges()
         let events = OperationalEvents(store: store, application: delivery.operationalApplication, logger: logger)
         let tasks = BackgroundTaskRunner(store: store, events: events, logger: logger)

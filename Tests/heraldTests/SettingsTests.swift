@@ -156,6 +156,25 @@ import Testing
         #expect(configuration.deliveryEnabled == false)
     }
 
+    @Test func outboundProxyIsAnHTTPURLWithAPortAndASecret() throws {
+        #expect(try HeraldConfiguration(SettingValues(flags: [:], environment: [:])).delivery.outboundProxy == nil)
+        let values = try SettingValues(flags: [:], environment: ["HERALD_OUTBOUND_PROXY": "http://u:p@squid.internal:3128"])
+        let proxy = try #require(try HeraldConfiguration(values).delivery.outboundProxy)
+        #expect(proxy.host == "squid.internal" && proxy.port == 3128 && proxy.description == "http://***@squid.internal:3128")
+        #expect(Setting.outboundProxy.isSecret)
+        let error = failure {
+            _ = try HeraldConfiguration(
+                SettingValues(flags: ["outbound-proxy": "https://u:hunter2@squid:3128"], environment: [:]))
+        }
+        #expect(error?.hasPrefix("--outbound-proxy: must be an http:// URL") == true, "\(error ?? "no error")")
+        #expect(error?.contains("hunter2") == false)
+        #expect(
+            failure {
+                _ = try HeraldConfiguration(SettingValues(flags: [:], environment: ["HERALD_OUTBOUND_PROXY": "http://squid"]))
+            }
+                == "HERALD_OUTBOUND_PROXY: must name the proxy's port, like http://squid:3128")
+    }
+
     @Test func misspelledEnvironmentVariablesAreReported() throws {
         let values = try SettingValues(flags: [:], environment: ["HERALD_PROT": "1", "HERALD_PORT": "2", "HOME": "/"])
         #expect(values.unknownEnvironmentNames == ["HERALD_PROT"])

@@ -14,6 +14,8 @@ public enum AttemptErrorKind: String, Sendable, Hashable, Codable, CaseIterable 
     case connectionReset = "connection_reset"
     /// The response could not be read as HTTP, or its body overran its bound.
     case invalidResponse = "invalid_response"
+    /// The outbound proxy could not be reached, or refused or broke the tunnel to the endpoint.
+    case proxyFailure = "proxy_failure"
     /// Anything else.
     case other
 }

@@ -26,8 +26,12 @@ struct OutboundRequest: Sendable {
     /// - Parameters:
     ///   - hostHeader: see ``OutboundTarget/hostHeader(host:port:https:)``.
     ///   - path: the request target: the URL's path (at least `/`) and query, percent-encoded as in the URL.
-    init(target: OutboundTarget, hostHeader: String, path: String, headers: [(String, String)], body: [UInt8]) {
-        var writer = Writer(path: path, hostHeader: hostHeader, bodyLength: body.count)
+    ///   - proxy: the client's proxy, if it has one (see ``Writer/init(path:hostHeader:bodyLength:https:proxy:)``).
+    init(
+        target: OutboundTarget, hostHeader: String, path: String, headers: [(String, String)], body: [UInt8],
+        proxy: OutboundProxy? = nil
+    ) {
+        var writer = Writer(path: path, hostHeader: hostHeader, bodyLength: body.count, https: target.https, proxy: proxy)
         for (name, value) in headers { writer.add(name, value) }
         self = writer.finish(target: target, body: body)
     }
@@ -41,15 +45,24 @@ struct OutboundRequest: Sendable {
     struct Writer {
         private var buffer: ByteBuffer
 
-        init(path: String, hostHeader: String, bodyLength: Int) {
+        /// - Parameter proxy: the client's proxy, if it has one. A plain-HTTP request then names its endpoint in
+        ///   absolute form (`POST http://host:port/path`) and carries the proxy's credentials; an HTTPS one goes
+        ///   through a tunnel and is written as it would be without a proxy.
+        init(path: String, hostHeader: String, bodyLength: Int, https: Bool, proxy: OutboundProxy? = nil) {
             buffer = ByteBufferAllocator().buffer(capacity: 512 + bodyLength)
             buffer.writeStaticString("POST ")
+            let forwarded = proxy != nil && !https
+            if forwarded {
+                buffer.writeStaticString("http://")
+                buffer.writeString(hostHeader)
+            }
             buffer.writeString(path)
             buffer.writeStaticString(" HTTP/1.1\r\nhost: ")
             buffer.writeString(hostHeader)
             buffer.writeStaticString("\r\ncontent-length: ")
             buffer.writeString(String(bodyLength))
             buffer.writeStaticString("\r\n")
+            if forwarded, let authorization = proxy?.authorization { add("proxy-authorization", authorization) }
         }
 
         /// Adds a field. One that would break the request (a name that is not a token, a line break or NUL in the
@@ -106,15 +119,23 @@ struct OutboundError: Error, CustomStringConvertible {
         case invalidResponse
         /// The server's certificate is valid but does not name the URL's host.
         case certificateNamesAnotherHost
+        /// The outbound proxy could not be reached, or refused or broke the tunnel (see ``detail``).
+        case proxy
     }
 
     let kind: Kind
+    /// What went wrong, where the kind alone does not say it.
+    var detail: String?
 
     static let timeout = OutboundError(kind: .timeout)
     static let connectionClosed = OutboundError(kind: .connectionClosed)
     static let cancelled = OutboundError(kind: .cancelled)
     static let invalidResponse = OutboundError(kind: .invalidResponse)
     static let certificateNamesAnotherHost = OutboundError(kind: .certificateNamesAnotherHost)
+
+    static func proxy(_ detail: String) -> OutboundError {
+        OutboundError(kind: .proxy, detail: detail)
+    }
 
     var description: String {
         switch kind {
@@ -123,6 +144,7 @@ struct OutboundError: Error, CustomStringConvertible {
         case .cancelled: "the request was cancelled"
         case .invalidResponse: "the response was not valid HTTP/1.1"
         case .certificateNamesAnotherHost: "the server's certificate does not name the endpoint's host"
+        case .proxy: detail ?? "the outbound proxy failed"
         }
     }
 }

@@ -110,6 +110,7 @@ extension DeliveryConfiguration {
         if let policy = try values.parse(.allowedNetworks, { try AddressPolicy(parsingAllowedNetworks: $0) }) {
             addressPolicy = policy
         }
+        if let proxy = try values.parse(.outboundProxy, { try OutboundProxy(parsing: $0) }) { outboundProxy = proxy }
         if let application = values.string(.operationalApp) { operationalApplication = application }
     }
 }

@@ -38,6 +38,8 @@ struct ServeOptions: ParsableArguments {
     var signatureHeaders: String?
     @Option(name: .customLong("allowed-networks"), help: ArgumentHelp(Setting.allowedNetworks.help))
     var allowedNetworks: String?
+    @Option(name: .customLong("outbound-proxy"), help: ArgumentHelp(Setting.outboundProxy.help))
+    var outboundProxy: String?
     @Option(name: .customLong("operational-app"), help: ArgumentHelp(Setting.operationalApp.help))
     var operationalApp: String?
     @Option(name: .customLong("attempt-retention"), help: ArgumentHelp(Setting.attemptRetention.help))
@@ -57,7 +59,7 @@ struct ServeOptions: ParsableArguments {
             (.globalConcurrency, globalConcurrency), (.circuitFailures, circuitFailures),
             (.circuitCooldown, circuitCooldown), (.disableAfter, disableAfter), (.pollInterval, pollInterval),
             (.leaseDuration, leaseDuration),
-            (.signatureHeaders, signatureHeaders), (.allowedNetworks, allowedNetworks),
+            (.signatureHeaders, signatureHeaders), (.allowedNetworks, allowedNetworks), (.outboundProxy, outboundProxy),
             (.operationalApp, operationalApp), (.attemptRetention, attemptRetention),
             (.pruneInterval, pruneInterval), (.logLevel, logLevel), (.logFormat, logFormat),
         ]

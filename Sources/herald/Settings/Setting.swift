@@ -80,6 +80,11 @@ extension Setting {
     static let allowedNetworks = Setting(
         key: "allowed-networks", defaultValue: "unset",
         summary: "comma-separated CIDRs deliveries may reach despite the private-address guard")
+    static let outboundProxy = Setting(
+        key: "outbound-proxy", defaultValue: "unset",
+        summary:
+            "http://[user:password@]host:port of an HTTP proxy every delivery goes through (https endpoints by CONNECT)",
+        isSecret: true)
     static let leaseDuration = Setting(
         key: "lease-duration", defaultValue: "5m",
         summary:
@@ -107,7 +112,8 @@ extension Setting {
         config, host, port, maxBodyBytes, idleTimeout, adminToken, appPortalURL, dataDir, databaseURL, mainKey, delivery,
         retrySchedule,
         requestTimeout, endpointConcurrency, globalConcurrency, circuitFailures, circuitCooldown, disableAfter,
-        pollInterval, leaseDuration, signatureHeaders, allowedNetworks, operationalApp, attemptRetention, pruneInterval, logLevel,
+        pollInterval, leaseDuration, signatureHeaders, allowedNetworks, outboundProxy, operationalApp, attemptRetention,
+        pruneInterval, logLevel,
         logFormat,
     ]
 }

@@ -58,7 +58,7 @@ import Testing
         #expect(
             rawValues == [
                 "timeout", "connect_refused", "dns_failure", "tls_failure", "blocked_address", "connection_reset",
-                "invalid_response", "other",
+                "invalid_response", "proxy_failure", "other",
             ]
         )
     }

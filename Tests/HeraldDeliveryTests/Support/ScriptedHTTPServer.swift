@@ -116,8 +116,8 @@ final class ScriptedHTTPServer: Sendable {
 /// A self-signed certificate, made with the `openssl` command for one test.
 struct TLSTestCertificate: Sendable {
     /// Foundation's `Process.run()` on Linux crashed (a bad pointer in its memcpy) when two tests ran it at once:
-    /// one spawn at a time.
-    private static let spawning = Mutex(())
+    /// one spawn at a time, in every test that starts a process.
+    static let spawning = Mutex(())
 
     let certificatePEM: String
     let keyPEM: String
