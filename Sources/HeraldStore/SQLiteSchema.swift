@@ -254,6 +254,19 @@ enum SQLiteSchema {
             try db.execute(
                 sql: "CREATE INDEX background_task_running ON background_task (updated_at) WHERE status = 'running'")
         }
+        migrator.registerMigration("token-change") { db in
+            // Every change to a token, by any process (`herald token revoke` too), for the running server's token
+            // cache: see SQLiteStore.watchTokenChanges. Foreign-key cascades fire the delete trigger as well.
+            try db.execute(
+                sql: """
+                    CREATE TABLE token_change (seq INTEGER PRIMARY KEY AUTOINCREMENT, token_id TEXT NOT NULL);
+                    CREATE TRIGGER api_token_updated AFTER UPDATE ON api_token
+                    BEGIN INSERT INTO token_change (token_id) VALUES (OLD.id); END;
+                    CREATE TRIGGER api_token_deleted AFTER DELETE ON api_token
+                    BEGIN INSERT INTO token_change (token_id) VALUES (OLD.id); END;
+                    """
+            )
+        }
         return migrator
     }
 }

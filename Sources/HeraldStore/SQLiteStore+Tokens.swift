@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeraldCore
+import Logging
 
 extension SQLiteStore {
     public func insertToken(_ token: APIToken) async throws {
@@ -71,6 +72,45 @@ extension SQLiteStore {
             }
             try context.db.execute(sql: sql, arguments: arguments)
             return context.db.changesCount
+        }
+    }
+
+    /// Calls `changed` with a token's id whenever any process commits a change to that API token (revoked,
+    /// expired, deleted, given other feature flags), looking every `interval`, until the task is cancelled; and with
+    /// nil once at the start. Other processes, `herald token revoke` among them, share the database file but no
+    /// channel: the triggers of the `token_change` table record their changes, which this reads and then deletes.
+    public func watchTokenChanges(
+        interval: Duration = .seconds(1), logger: Logger,
+        _ changed: @escaping @Sendable (_ tokenID: String?) async -> Void
+    ) async throws {
+        var seen = try await read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM token_change") } ?? 0
+        try await forgetTokenChanges(through: seen)
+        await changed(nil)
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            do {
+                let rows = try await read { [seen] db in
+                    try Row.fetchAll(
+                        db, sql: "SELECT seq, token_id FROM token_change WHERE seq > ? ORDER BY seq", arguments: [seen]
+                    ).map { row -> (seq: Int64, tokenID: String) in (row["seq"], row["token_id"]) }
+                }
+                guard let last = rows.last?.seq else { continue }
+                for row in rows { await changed(row.tokenID) }
+                seen = last
+                try await forgetTokenChanges(through: seen)
+            } catch {
+                logger.warning("Reading token changes failed; retrying", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func forgetTokenChanges(through seq: Int64) async throws {
+        try await write { context in
+            try context.db.execute(sql: "DELETE FROM token_change WHERE seq <= ?", arguments: [seq])
         }
     }
 

@@ -16,9 +16,10 @@ enum OpenedStore: Sendable {
         }
     }
 
-    /// Whether running servers hear at once of token changes made through this store (PostgreSQL notifies them).
-    var notifiesServers: Bool {
-        if case .postgres = self { true } else { false }
+    /// When running servers stop accepting a token changed through this store: PostgreSQL notifies them, a SQLite
+    /// server looks for changes every second.
+    var serversRefuseChangedTokens: String {
+        if case .postgres = self { "now" } else { "within a second" }
     }
 
     /// Where the data is, for people (never the password).

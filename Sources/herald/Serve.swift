@@ -118,8 +118,8 @@ struct Serve: AsyncParsableCommand {
             app.addServices(StoreMaintenance(checkpointer: try SQLiteCheckpointer(store: sqlite, logger: logger)))
         case .postgres(let postgres):
             if let scheduler { app.addServices(WorkListener(store: postgres, scheduler: scheduler)) }
-            app.addServices(TokenChangeListener(store: postgres, changes: tokenChanges))
         }
+        app.addServices(TokenChangeListener(store: opened, changes: tokenChanges, logger: logger))
         if let scheduler { app.addServices(scheduler) }
         app.addServices(BackgroundTasks(runner: tasks))
         app.addServices(DeliveryBacklogSampler(store: store, metrics: metrics, logger: logger))

@@ -79,9 +79,8 @@ struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke an API token by its id, as `herald token list` shows it.",
             discussion: """
-                Servers sharing a PostgreSQL store hear of the revocation and refuse the token at once. A server \
-                on the SQLite store remembers recent token checks for about \(Int(TokenIssuer.serverCacheSeconds)) \
-                seconds, so there a revoked token can keep working for that long if the server saw it just before. \
+                Servers sharing a PostgreSQL store hear of the revocation and refuse the token at once; a server \
+                on the SQLite store looks for token changes every second and refuses it within one. \
                 Revoking a token that is already revoked changes nothing. An unknown id exits with status 1.
                 """
         )
@@ -92,7 +91,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let result = try await store.withStore(try store.settings(), logger: .quiet) { opened in
                 try await TokenIssuer.revoke(
-                    id, store: opened.store, serversNotified: opened.notifiesServers, now: Date())
+                    id, store: opened.store, serversRefuse: opened.serversRefuseChangedTokens, now: Date())
             }
             print(result)
         }
@@ -101,9 +100,6 @@ struct TokenCommand: AsyncParsableCommand {
 
 /// Makes, lists and revokes API tokens; the store keeps only their hashes.
 enum TokenIssuer {
-    /// How long a running server's token cache may keep accepting a revoked token (APIConfiguration's default).
-    static let serverCacheSeconds: TimeInterval = 10
-
     static func issue(
         name: String, store: any Store, scope: ApplicationTokenScope? = nil, lifetime: TimeInterval? = nil
     ) async throws -> String {
@@ -147,8 +143,8 @@ enum TokenIssuer {
     }
 
     /// Revokes the token `id` and says what happened in one line; an unknown id is a ``CommandFailure``.
-    /// `serversNotified`: the store tells running servers of the change (PostgreSQL), so they refuse it at once.
-    static func revoke(_ id: String, store: any Store, serversNotified: Bool = false, now: Date) async throws -> String {
+    /// `serversRefuse`: when running servers refuse the revoked token ("now", "within a second").
+    static func revoke(_ id: String, store: any Store, serversRefuse: String, now: Date) async throws -> String {
         guard let before = try await store.tokens().first(where: { $0.id == id }) else {
             throw CommandFailure("no API token has the id '\(id)' (see `herald token list`)")
         }
@@ -156,9 +152,7 @@ enum TokenIssuer {
             return "Token \(id) (\(before.name)) was already revoked at \(timestamp(revokedAt))."
         }
         let revoked = try await store.revokeToken(id, now: now)
-        guard !serversNotified else { return "Revoked token \(id) (\(revoked.name)). Running servers refuse it now." }
-        return "Revoked token \(id) (\(revoked.name)). A running server may accept it for up to "
-            + "\(Int(serverCacheSeconds)) more seconds."
+        return "Revoked token \(id) (\(revoked.name)). Running servers refuse it \(serversRefuse)."
     }
 
     /// A table of tokens, one line each after a header line, or a sentence when there are none. SCOPE is `all`

@@ -18,7 +18,7 @@ import Testing
             let ciToken = try await TokenIssuer.issue(name: "ci", store: store)
             _ = try await TokenIssuer.issue(name: "deploy", store: store)
             let ci = try #require(try await store.token(hash: APITokenSecret.hash(ciToken)))
-            _ = try await TokenIssuer.revoke(ci.id, store: store, now: Date())
+            _ = try await TokenIssuer.revoke(ci.id, store: store, serversRefuse: "within a second", now: Date())
 
             let table = TokenIssuer.table(try await store.tokens())
             let lines = table.split(separator: "\n").map(String.init)
@@ -69,10 +69,10 @@ import Testing
             let token = try await TokenIssuer.issue(name: "ci", store: store)
             let id = try #require(try await store.token(hash: APITokenSecret.hash(token))).id
 
-            let first = try await TokenIssuer.revoke(id, store: store, now: Date())
-            #expect(first.hasPrefix("Revoked token \(id) (ci)."))
+            let first = try await TokenIssuer.revoke(id, store: store, serversRefuse: "within a second", now: Date())
+            #expect(first == "Revoked token \(id) (ci). Running servers refuse it within a second.")
             #expect(try await store.token(hash: APITokenSecret.hash(token)) == nil)
-            let second = try await TokenIssuer.revoke(id, store: store, now: Date())
+            let second = try await TokenIssuer.revoke(id, store: store, serversRefuse: "within a second", now: Date())
             #expect(second.hasPrefix("Token \(id) (ci) was already revoked at "))
         }
     }
@@ -80,7 +80,9 @@ import Testing
     @Test func revokingAnUnknownIdFailsWithOneLine() async throws {
         try await withDataDirectory { options in
             let store = try options.openStore()
-            await #expect(throws: CommandFailure.self) { _ = try await TokenIssuer.revoke("tok_nope", store: store, now: Date()) }
+            await #expect(throws: CommandFailure.self) {
+                _ = try await TokenIssuer.revoke("tok_nope", store: store, serversRefuse: "within a second", now: Date())
+            }
         }
     }
 }

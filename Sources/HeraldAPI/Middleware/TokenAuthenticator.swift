@@ -24,7 +24,14 @@ final class TokenAuthenticator: Sendable {
     /// hex only when it is not the admin token.
     private let adminTokenDigest: SHA256.Digest?
     private let cacheLifetime: TimeInterval
-    private let cache = Mutex<[String: (token: AuthenticatedToken, cachedUntil: Date)]>([:])
+    private let cache = Mutex(Cache())
+
+    private struct Cache {
+        var entries: [String: (token: AuthenticatedToken, cachedUntil: Date)] = [:]
+        /// Counts ``forget(where:)`` calls: an answer read from the store before one is not remembered after it,
+        /// or a token revoked while its check was reading would be accepted for the cache's lifetime.
+        var generation: UInt64 = 0
+    }
 
     init(store: any Store, adminToken: String?, cacheLifetime: TimeInterval) {
         self.store = store
@@ -37,14 +44,16 @@ final class TokenAuthenticator: Sendable {
         let digest = SHA256Hex.digest(token)
         if let adminTokenDigest, digest == adminTokenDigest { return .admin }
         let hash = SHA256Hex.hex(digest)
-        if let hit = cache.withLock({ $0[hash] }), hit.cachedUntil > now {
+        let (hit, generation) = cache.withLock { ($0.entries[hash], $0.generation) }
+        if let hit, hit.cachedUntil > now {
             return hit.token.expiresAt.map { now < $0 } ?? true ? hit.token : nil
         }
         guard let stored = try await store.token(hash: hash), stored.isLive(at: now) else { return nil }
         let authenticated = AuthenticatedToken(id: stored.id, scope: stored.scope, expiresAt: stored.expiresAt)
-        cache.withLock { entries in
-            if entries.count > 10_000 { entries.removeAll() }
-            entries[hash] = (authenticated, now.addingTimeInterval(cacheLifetime))
+        cache.withLock { cache in
+            guard cache.generation == generation else { return }
+            if cache.entries.count > 10_000 { cache.entries.removeAll() }
+            cache.entries[hash] = (authenticated, now.addingTimeInterval(cacheLifetime))
         }
         return authenticated
     }
@@ -52,6 +61,9 @@ final class TokenAuthenticator: Sendable {
     /// Drops what this process remembers of the tokens `matching` selects, after they were revoked or expired, so
     /// that the change holds here at once rather than when the cache lapses.
     func forget(where matching: (AuthenticatedToken) -> Bool) {
-        cache.withLock { entries in entries = entries.filter { !matching($0.value.token) } }
+        cache.withLock { cache in
+            cache.generation &+= 1
+            cache.entries = cache.entries.filter { !matching($0.value.token) }
+        }
     }
 }
