@@ -8,6 +8,7 @@
   SIGKILLed while deliveries are in flight (the receiver has seen part of them), restarted on the same data
   directory, and the receiver must then see every acknowledged message at least once (at-least-once
   delivery). Duplicates are allowed and counted.
+- A database another process holds locked: message create answers 503 with Retry-After and stores nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import http.client
 import json
 import os
 import queue
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -246,3 +248,39 @@ def test_deliveries_survive_sigkill(
         f"{complete_after:.1f}s; duplicates: {len(duplicated)} messages delivered more than once "
         f"({extra} extra deliveries); {unacknowledged} unacknowledged-but-committed messages also delivered"
     )
+
+
+def test_a_database_locked_by_another_process_answers_503_and_stores_nothing_half(herald: Herald) -> None:
+    """Another process (a backup, sqlite3, a script) holds the write lock past the 10 s busy timeout: a message
+    create answers 503 with Retry-After in JSON, stores nothing, and works again once the lock is gone."""
+    app = create(herald, "/api/v1/app", {"name": "locked"})
+    holder = sqlite3.connect(herald.data_dir / "herald.sqlite", timeout=5, isolation_level=None)
+    host, port = herald.base_url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    headers = {"Authorization": f"Bearer {herald.token}", "Content-Type": "application/json"}
+    body = json.dumps({"eventType": "user.created", "eventId": "while-locked", "payload": {"locked": True}})
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        conn.request("POST", f"/api/v1/app/{app['id']}/msg", body=body, headers=headers)
+        resp = conn.getresponse()
+        answer = json.loads(resp.read())
+        waited = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert resp.status == 503, (resp.status, answer)
+    assert answer["code"] == "store_unavailable" and answer["detail"], answer
+    assert resp.getheader("Retry-After") == "5"
+    assert waited >= 9, f"answered after {waited:.1f} s, before the busy timeout"
+    status, listed = herald.call("GET", f"/api/v1/app/{app['id']}/msg")
+    assert status == 200 and listed["data"] == [], listed
+
+    # The client retries as Retry-After says: the same eventId is accepted once.
+    conn.request("POST", f"/api/v1/app/{app['id']}/msg", body=body, headers=headers)
+    resp = conn.getresponse()
+    stored = json.loads(resp.read())
+    assert resp.status == 202, stored
+    status, listed = herald.call("GET", f"/api/v1/app/{app['id']}/msg")
+    assert [m["id"] for m in listed["data"]] == [stored["id"]]
+    conn.close()

@@ -34,8 +34,18 @@ struct ErrorMiddleware: RouterMiddleware {
             return errorResponse(translate(error))
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
             return errorResponse(.payloadTooLarge("The request body is too large"))
+        case let failure as any DatabaseFailure where failure.isUnavailable:
+            logger.error("The database cannot serve the request", metadata: ["error": "\(failure.logDescription)"])
+            var response = errorResponse(
+                APIError(
+                    status: .serviceUnavailable, code: "store_unavailable",
+                    detail: "The database is unavailable (busy, out of space or unreachable); retry later"))
+            response.headers[.retryAfter] = "5"
+            return response
         default:
-            logger.error("Unexpected error answering a request", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            var metadata: Logger.Metadata = ["error": "\(String(reflecting: type(of: error)))"]
+            if let failure = error as? any DatabaseFailure { metadata["detail"] = "\(failure.logDescription)" }
+            logger.error("Unexpected error answering a request", metadata: metadata)
             return errorResponse(APIError(status: .internalServerError, code: "internal", detail: "Internal error"))
         }
     }

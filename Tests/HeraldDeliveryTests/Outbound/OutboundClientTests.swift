@@ -117,7 +117,9 @@ import Testing
     @Test func aKeptAliveConnectionTheServerDroppedIsRetriedOnceOnANewOne() async throws {
         // Every connection answers its first request and hangs up on the second.
         let server = try await ScriptedHTTPServer { number in number == 1 ? .status(.noContent) : .hangUp }
-        let client = OutboundClient()
+        // The second request must find the first one's connection idle: a pause of a loaded machine longer than
+        // the default 4 s idle timeout closed it once, and the request went straight to a new connection.
+        let client = OutboundClient(idleTimeout: .seconds(60))
         let first = await Self.send(client, Self.request(host: "127.0.0.1", port: server.port))
         #expect(try first.get().status == 204)
         let second = await Self.send(client, Self.request(host: "127.0.0.1", port: server.port))
