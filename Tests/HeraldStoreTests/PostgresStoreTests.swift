@@ -118,31 +118,8 @@ struct PostgresStoreTests {
         try await PostgresTestServer.required().withDatabase { url in
             try await withRunningPostgresStores(url: url, count: 2) { stores in
                 let (listener, other) = (stores[0], stores[1])
-                let app = try await other.insertApplication(makeApplication(uid: "acme"))
-                for id in ["tok_revoked", "tok_expired", "tok_cascaded"] {
-                    let lifetime = Date().timeIntervalSince(fixedNow) + 3600
-                    try await other.insertToken(ApplicationTokenStoreTests.token(id, app.id, session: id, lifetime: lifetime))
-                }
-                let (changes, changed) = AsyncStream.makeStream(of: String?.self)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await listener.listenForTokenChanges { changed.yield($0) } }
-                    // A bound so a lost notification fails the test instead of hanging it.
-                    group.addTask {
-                        try await Task.sleep(for: .seconds(30))
-                        changed.finish()
-                    }
-                    var iterator = changes.makeAsyncIterator()
-                    // The first call, with nil, says listening has started.
-                    #expect(await iterator.next() == .some(nil))
-                    _ = try await other.revokeToken("tok_revoked", now: Date())
-                    #expect(await iterator.next() == "tok_revoked")
-                    _ = try await other.expireApplicationTokens(application: app.id, sessionIDs: ["tok_expired"], at: Date())
-                    #expect(await iterator.next() == "tok_expired")
-                    try await other.deleteApplication(app.id)
-                    var deleted: Set<String> = []
-                    while deleted.count < 3, let id = await iterator.next() { deleted.insert(id ?? "") }
-                    #expect(deleted == ["tok_revoked", "tok_expired", "tok_cascaded"])
-                    group.cancelAll()
+                try await expectTokenChangesReported(changingThrough: other) { changed in
+                    try await listener.listenForTokenChanges(changed)
                 }
             }
         }
