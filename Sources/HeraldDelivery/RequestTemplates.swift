@@ -39,15 +39,25 @@ struct RequestTemplates: Sendable {
         var path = parsed.path(percentEncoded: true)
         if path.isEmpty { path = "/" }
         if let query = parsed.query(percentEncoded: true) { path += "?" + query }
-        var authorization: String?
-        if let user = parsed.user(percentEncoded: false) {
-            let credentials = user + ":" + (parsed.password(percentEncoded: false) ?? "")
-            authorization = "Basic " + Data(credentials.utf8).base64EncodedString()
-        }
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let bare = URL.unbracketed(host)
         return Template(
             host: bare, https: https, port: port, path: path,
             hostHeader: OutboundTarget.hostHeader(host: bare, port: port, https: https),
-            literal: Result { () throws(AddressGuardError) in try HostLiteral(bare) }, authorization: authorization)
+            literal: Result { () throws(AddressGuardError) in try HostLiteral(bare) }, authorization: parsed.basicCredentials)
+    }
+}
+
+extension URL {
+    /// `Basic …` from the URL's user and password (percent-decoded), when it names a user: an endpoint's go out as
+    /// `Authorization`, the outbound proxy's as `Proxy-Authorization`.
+    var basicCredentials: String? {
+        guard let user = user(percentEncoded: false) else { return nil }
+        let credentials = user + ":" + (password(percentEncoded: false) ?? "")
+        return "Basic " + Data(credentials.utf8).base64EncodedString()
+    }
+
+    /// A URL's host without the brackets of an IPv6 literal.
+    static func unbracketed(_ host: String) -> String {
+        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     }
 }

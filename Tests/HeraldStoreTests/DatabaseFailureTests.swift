@@ -19,6 +19,15 @@ import Testing
         }
     }
 
+    /// A connection of its own to the test server's administrative database (not through a store's pool).
+    static func connect(id: Int, logger: Logger) async throws -> PostgresConnection {
+        let server = try PostgresTestServer.required().configuration
+        let configuration = PostgresConnection.Configuration(
+            host: server.host, port: server.port, username: server.username, password: server.password,
+            database: server.database, tls: .disable)
+        return try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+    }
+
     /// Another process holds the write lock past the busy timeout (a backup, `herald token revoke`, sqlite3).
     @Test func aWriteLockHeldElsewhereMakesTheStoreUnavailable() async throws {
         try await withStore(.sqlite) { store, path in
@@ -56,13 +65,9 @@ import Testing
 
     @Test(.enabled(if: PostgresTestServer.available != nil, "needs HERALD_TEST_DATABASE_URL (ops/postgres/test-server.sh)"))
     func aConnectionTheServerEndsIsUnavailableAndADivisionByZeroIsNot() async throws {
-        let server = try PostgresTestServer.required().configuration
-        let configuration = PostgresConnection.Configuration(
-            host: server.host, port: server.port, username: server.username, password: server.password,
-            database: server.database, tls: .disable)
         let logger = Logger(label: "test")
-        let admin = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        let victim = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+        let admin = try await Self.connect(id: 1, logger: logger)
+        let victim = try await Self.connect(id: 2, logger: logger)
         let division = await Self.failure { for try await _ in try await admin.query("SELECT 1 / 0", logger: logger) {} }
         #expect(division?.isUnavailable == false)
         #expect(division?.logDescription.hasPrefix("PostgreSQL server error 22012: division by zero") == true)
@@ -104,12 +109,7 @@ extension DatabaseFailureTests {
                 let store = stores[0]
                 _ = try await store.insertApplication(makeApplication(uid: "before"))
                 let logger = Logger(label: "test")
-                let settings = server.configuration
-                let admin = try await PostgresConnection.connect(
-                    configuration: .init(
-                        host: settings.host, port: settings.port, username: settings.username, password: settings.password,
-                        database: settings.database, tls: .disable),
-                    id: 1, logger: logger)
+                let admin = try await Self.connect(id: 1, logger: logger)
                 let database = String(url.split(separator: "/").last?.split(separator: "?").first ?? "")
                 var ended = 0
                 for try await _ in try await admin.query(

@@ -41,14 +41,9 @@ public struct OutboundProxy: Sendable, Hashable, CustomStringConvertible {
         guard path.isEmpty || path == "/", url.query == nil, url.fragment == nil else {
             throw OutboundProxyError("must be only scheme, credentials, host and port, like http://proxy.internal:3128")
         }
-        self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        self.host = URL.unbracketed(host)
         self.port = port
-        if let user = url.user(percentEncoded: false) {
-            let credentials = user + ":" + (url.password(percentEncoded: false) ?? "")
-            authorization = "Basic " + Data(credentials.utf8).base64EncodedString()
-        } else {
-            authorization = nil
-        }
+        authorization = url.basicCredentials
     }
 
     /// The proxy without its credentials, for logs.

@@ -60,7 +60,8 @@ final class ProxyTunnel: ChannelInboundHandler, RemovableChannelHandler, @unchec
             }
             return
         }
-        guard let status = Self.status(view[view.startIndex..<end]) else {
+        let line = Array(view[view.startIndex..<end].prefix { $0 != 13 && $0 != 10 })
+        guard let (_, status) = ResponseParser.statusLine(line) else {
             fail(OutboundError.proxy("the outbound proxy's answer to CONNECT was not HTTP"))
             return
         }
@@ -114,15 +115,5 @@ final class ProxyTunnel: ChannelInboundHandler, RemovableChannelHandler, @unchec
             index += 1
         }
         return nil
-    }
-
-    /// The status code of a head whose first line is `HTTP/1.x NNN …`.
-    private static func status(_ head: ByteBufferView) -> Int? {
-        let line = head.prefix { $0 != 13 && $0 != 10 }
-        let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: true)
-        guard parts.count >= 2, parts[0].starts(with: Array("HTTP/1.".utf8)), parts[1].count == 3,
-            parts[1].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-        else { return nil }
-        return parts[1].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
 }

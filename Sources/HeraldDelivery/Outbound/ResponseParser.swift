@@ -156,15 +156,21 @@ struct ResponseParser {
 
     /// `HTTP/1.x NNN reason`
     private mutating func status(_ line: [UInt8]) throws(OutboundError) {
+        guard let (minor, code) = Self.statusLine(line) else { throw OutboundError.invalidResponse }
+        version = (1, minor)
+        response.status = code
+    }
+
+    /// The minor version and the status code of a status line `HTTP/1.x NNN reason` (code 100 or more); nil for
+    /// anything else. Also reads a proxy's answer to `CONNECT` (``ProxyTunnel``).
+    static func statusLine(_ line: [UInt8]) -> (minor: Int, code: Int)? {
         let prefix = Array("HTTP/1.".utf8)
         guard line.count >= 12, line.starts(with: prefix), line[8] == UInt8(ascii: " "),
             (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[7]),
             line.count == 12 || line[12] == UInt8(ascii: " "),
-            let code = Self.decimal(line[9..<12])
-        else { throw OutboundError.invalidResponse }
-        guard code >= 100 else { throw OutboundError.invalidResponse }
-        version = (1, Int(line[7] - UInt8(ascii: "0")))
-        response.status = code
+            let code = decimal(line[9..<12]), code >= 100
+        else { return nil }
+        return (Int(line[7] - UInt8(ascii: "0")), code)
     }
 
     private mutating func header(_ line: [UInt8]) throws(OutboundError) {
